@@ -1,0 +1,5 @@
+"""The study's multilayer perceptron."""
+
+from ANN.model import build
+
+__all__ = ["build"]

@@ -1,0 +1,1 @@
+"""Handwritten digit recognition on MNIST: data, training, evaluation, reports and inference."""

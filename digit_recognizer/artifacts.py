@@ -1,0 +1,67 @@
+"""Writing a run's files: inference-only models and text/JSON reports, each replaced atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import keras
+
+
+def _umask_file_mode() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return 0o666 & ~current
+
+
+# mkstemp creates files readable by the owner only; results are meant to be shared like any file.
+_FILE_MODE = _umask_file_mode()
+
+
+def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write`` on a temporary sibling, then rename it over ``path``.
+
+    A crash mid-write leaves the previous file intact instead of a half-written one.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        os.chmod(temporary, _FILE_MODE)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_text(path: Path, text: str) -> None:
+    write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def write_json(path: Path, data: object) -> None:
+    write_text(path, json.dumps(data, indent=2, sort_keys=False) + "\n")
+
+
+def inference_copy(model: keras.Model) -> keras.Model:
+    """The same architecture and weights without optimizer state (a third of VGG16's file size)."""
+    # get_config() carries the architecture only; to_json()/clone_model would bring the compiled optimizer.
+    copy = type(model).from_config(model.get_config())
+    copy.set_weights(model.get_weights())
+    return copy
+
+
+def save_model(model: keras.Model, path: Path) -> None:
+    """Save in the native ``.keras`` format, weights only, no optimizer slots."""
+    copy = inference_copy(model)
+    write_atomically(path, lambda tmp: copy.save(tmp))
+
+
+def summary_text(model: keras.Model) -> str:
+    """``model.summary()`` as plain text for the plots folder."""
+    lines: list[str] = []
+    model.summary(print_fn=lambda line, *args, **kwargs: lines.append(line), line_length=90)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,117 @@
+"""Command line of the study (`python test.py`): options → RunConfig → pipeline, errors as one sentence."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from digit_recognizer.config import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LR, DEFAULT_SEED, RunConfig
+from digit_recognizer.data import ENV_VAR, DataError
+from digit_recognizer.paths import REPO_ROOT
+
+MODEL_NAMES = ("ann", "cnn", "vgg16")
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A user-supplied option or path is unusable; the message says which and why."""
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return value
+
+
+def _model_list(text: str) -> list[str]:
+    names = [name.strip().lower() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in MODEL_NAMES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown model(s) {', '.join(unknown) or '(none given)'}; choose from {','.join(MODEL_NAMES)}"
+        )
+    return list(dict.fromkeys(names))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="test.py",
+        description="Train and evaluate the study's ANN, CNN and VGG16 on MNIST; save models, plots and results.",
+    )
+    parser.add_argument("--models", type=_model_list, default=list(MODEL_NAMES),
+                        help="comma-separated models to train (default: ann,cnn,vgg16)")
+    parser.add_argument("--epochs", type=_positive_int, default=DEFAULT_EPOCHS, help="epochs (default: 5)")
+    parser.add_argument("--lr", type=_positive_float, default=DEFAULT_LR, help="Adam learning rate (default: 1e-5)")
+    parser.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, help="batch size (default: 32)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (default: 42)")
+    parser.add_argument("--limit", type=_positive_int, default=None,
+                        help="use at most N images of each split, for quick runs")
+    parser.add_argument("--data", type=Path, default=None,
+                        help=f"local MNIST .npz (default: ${ENV_VAR}, else download through Keras)")
+    parser.add_argument("--output-dir", type=Path, default=REPO_ROOT,
+                        help="where models/, plots/ and results.json go (default: the repository root)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    return parser
+
+
+def parse_config(argv: list[str] | None = None) -> RunConfig:
+    args = build_parser().parse_args(argv)
+    return RunConfig(
+        models=args.models,
+        epochs=args.epochs,
+        lr=args.lr,
+        batch_size=args.batch_size,
+        seed=args.seed,
+        limit=args.limit,
+        data=args.data,
+        output_dir=args.output_dir.expanduser().resolve(),
+        verbose=0 if args.quiet else 1,
+    )
+
+
+def check_writable(config: RunConfig) -> None:
+    """Fail before training, not after an hour of it, when the outputs cannot be written."""
+    for directory in (config.output_dir, config.models_dir, config.plots_dir):
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=directory):
+                pass
+        except OSError as error:
+            reason = error.strerror or error
+            raise UsageError(f"cannot write to {directory} ({reason}); choose another --output-dir.") from error
+
+
+def main(argv: list[str] | None = None) -> int:
+    config = parse_config(argv)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from digit_recognizer.pipeline import run
+
+    try:
+        check_writable(config)
+        table = run(config)
+    except (DataError, UsageError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted; files written so far are complete.", file=sys.stderr)
+        return 130
+    print()
+    print(table, end="")
+    return 0

@@ -1,0 +1,153 @@
+"""Loading, validating, splitting and normalising MNIST.
+
+Data flows: a local npz (``--data`` / ``MNIST_NPZ``) or Keras's downloader → validated uint8 arrays →
+the study's 48,000/12,000/10,000 split → float32 images in [0, 1] of shape (N, 28, 28, 1).
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ENV_VAR = "MNIST_NPZ"
+KEYS = ("x_train", "y_train", "x_test", "y_test")
+FULL_SIZES = {"train": 60_000, "test": 10_000}
+IMAGE_SHAPE = (28, 28)
+NUM_CLASSES = 10
+# The original study used ``validation_split=0.2``: Keras takes the *last* 20% of the training set.
+VALIDATION_FRACTION = 0.2
+
+
+class DataError(Exception):
+    """The data could not be loaded or is not MNIST-shaped; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class RawMnist:
+    """MNIST as stored: uint8 images (N, 28, 28) and integer labels (N,)."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+
+@dataclass(frozen=True)
+class Splits:
+    """Model-ready splits: float32 images (N, 28, 28, 1) in [0, 1] and int labels (N,)."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+    def sizes(self) -> dict[str, int]:
+        return {"train": len(self.y_train), "val": len(self.y_val), "test": len(self.y_test)}
+
+
+def resolve_data_path(path: str | os.PathLike | None) -> Path | None:
+    """The explicit path if given, else ``$MNIST_NPZ`` if set, else None (use Keras's downloader)."""
+    if path:
+        return Path(path)
+    env = os.environ.get(ENV_VAR)
+    return Path(env) if env else None
+
+
+def load_npz(path: Path, require_full: bool = True) -> RawMnist:
+    """Read and validate a local MNIST npz; any problem raises DataError naming the file."""
+    if not path.exists():
+        raise DataError(f"{path}: file not found; pass an existing MNIST npz with --data or {ENV_VAR}.")
+    if path.is_dir():
+        raise DataError(f"{path}: is a directory, not an MNIST npz file.")
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            missing = [key for key in KEYS if key not in archive.files]
+            if missing:
+                raise DataError(f"{path}: missing array(s) {', '.join(missing)}; an MNIST npz needs {', '.join(KEYS)}.")
+            arrays = {key: archive[key] for key in KEYS}
+    except DataError:
+        raise
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as error:
+        raise DataError(f"{path}: not a readable npz file ({error}).") from error
+    raw = RawMnist(**arrays)
+    validate(raw, str(path), require_full=require_full)
+    return raw
+
+
+def load_keras() -> RawMnist:
+    """Download (or reuse Keras's cached copy of) MNIST; offline failures explain the local-file route."""
+    import keras
+
+    try:
+        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    except Exception as error:
+        raise DataError(
+            f"could not download MNIST through Keras ({type(error).__name__}: {error}); "
+            f"pass a local copy with --data PATH or the environment variable {ENV_VAR}=PATH."
+        ) from error
+    raw = RawMnist(x_train, y_train, x_test, y_test)
+    validate(raw, "Keras's MNIST download")
+    return raw
+
+
+def load_raw(path: str | os.PathLike | None = None, require_full: bool = True) -> RawMnist:
+    """MNIST from the given/env file, else from Keras."""
+    resolved = resolve_data_path(path)
+    return load_npz(resolved, require_full) if resolved else load_keras()
+
+
+def validate(raw: RawMnist, source: str, require_full: bool = True) -> None:
+    """Check shapes, dtypes, label range and (unless a subset is asked for) the official sizes."""
+    for split in ("train", "test"):
+        x = getattr(raw, f"x_{split}")
+        y = getattr(raw, f"y_{split}")
+        if x.ndim != 3 or x.shape[1:] != IMAGE_SHAPE:
+            raise DataError(f"{source}: x_{split} has shape {x.shape}; expected (N, 28, 28).")
+        if x.dtype != np.uint8:
+            raise DataError(f"{source}: x_{split} has dtype {x.dtype}; expected uint8 pixels 0-255.")
+        if y.ndim != 1 or len(y) != len(x):
+            raise DataError(f"{source}: y_{split} has shape {y.shape}; expected ({len(x)},), one label per image.")
+        if not np.issubdtype(y.dtype, np.integer):
+            raise DataError(f"{source}: y_{split} has dtype {y.dtype}; expected integer labels.")
+        if len(y) == 0:
+            raise DataError(f"{source}: {split} split is empty.")
+        if y.min() < 0 or y.max() >= NUM_CLASSES:
+            raise DataError(f"{source}: y_{split} has labels {int(y.min())}..{int(y.max())}; expected 0-9.")
+        if require_full and len(x) != FULL_SIZES[split]:
+            raise DataError(
+                f"{source}: {split} split has {len(x):,} images; MNIST has {FULL_SIZES[split]:,} "
+                "(use --limit to run on a subset)."
+            )
+
+
+def normalise(images: np.ndarray) -> np.ndarray:
+    """uint8 (N, 28, 28) → float32 (N, 28, 28, 1) in [0, 1], the study's preprocessing."""
+    return (images.astype(np.float32) / 255.0)[..., np.newaxis]
+
+
+def split(raw: RawMnist, limit: int | None = None) -> Splits:
+    """The study's split: first 80% of the training set trains, last 20% validates; test kept apart."""
+    split_at = int(np.floor(len(raw.x_train) * (1.0 - VALIDATION_FRACTION)))
+    parts = {
+        "train": (raw.x_train[:split_at], raw.y_train[:split_at]),
+        "val": (raw.x_train[split_at:], raw.y_train[split_at:]),
+        "test": (raw.x_test, raw.y_test),
+    }
+    out: dict[str, np.ndarray] = {}
+    for name, (x, y) in parts.items():
+        if limit is not None:
+            x, y = x[:limit], y[:limit]
+        out[f"x_{name}"] = normalise(x)
+        out[f"y_{name}"] = y.astype(np.int64)
+    return Splits(**out)
+
+
+def load_splits(path: str | os.PathLike | None = None, limit: int | None = None) -> Splits:
+    """Load, validate, split and normalise MNIST in one call."""
+    return split(load_raw(path, require_full=limit is None), limit)

@@ -1,0 +1,7 @@
+"""Locations derived from the repository root, so nothing depends on the working directory."""
+
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+MODELS_DIRNAME = "models"
+PLOTS_DIRNAME = "plots"

@@ -1,0 +1,63 @@
+"""The study, end to end: load → split → for each model build, train, evaluate, save, plot, record."""
+
+from __future__ import annotations
+
+import keras
+
+from digit_recognizer import artifacts, plots, registry, results
+from digit_recognizer.config import RunConfig
+from digit_recognizer.data import Splits, load_splits
+from digit_recognizer.evaluation import Evaluation, evaluate
+from digit_recognizer.registry import DISPLAY_NAMES
+from digit_recognizer.training import TrainingRun, fit, seed_everything
+
+
+def run(config: RunConfig) -> str:
+    """Train every requested model; returns the Markdown results table (also written to disk)."""
+    splits = load_splits(config.data, config.limit)
+    _say(config, f"data: {splits.sizes()}")
+    records = results.load(config.results_json)
+    versions = results.library_versions()
+    table = ""
+    for name in config.models:
+        seed_everything(config.seed)
+        model = registry.build(name)
+        _say(config, f"training {DISPLAY_NAMES[name]} ({model.count_params():,} parameters)")
+        trained = fit(model, splits, config)
+        evaluation = evaluate(trained, splits)
+        write_outputs(name, trained, evaluation, config)
+        records[name] = record(trained, evaluation, config, splits) | {"versions": versions}
+        table = results.save(records, config.results_json, config.results_md)
+        _say(config, f"{DISPLAY_NAMES[name]}: test accuracy {evaluation.metrics['test_accuracy']:.4f}")
+    return table
+
+
+def write_outputs(name: str, trained: TrainingRun, evaluation: Evaluation, config: RunConfig) -> None:
+    """The model file and everything under ``plots/`` for one model."""
+    title = DISPLAY_NAMES[name]
+    artifacts.save_model(trained.model, config.models_dir / f"{name}.keras")
+    plots_dir = config.plots_dir
+    plots.plot_curve(trained.history, "accuracy", f"{title} accuracy", plots_dir / f"{name}_accuracy.png")
+    plots.plot_curve(trained.history, "loss", f"{title} loss", plots_dir / f"{name}_loss.png")
+    plots.plot_confusion(evaluation, f"{title} confusion matrix (test set)", plots_dir / f"{name}_confusion.png")
+    artifacts.write_text(plots_dir / f"{name}_report.txt", evaluation.report_text)
+    artifacts.write_json(plots_dir / f"{name}_report.json", evaluation.report)
+    artifacts.write_json(plots_dir / f"{name}_history.json", trained.history)
+    artifacts.write_text(plots_dir / f"{name}_summary.txt", artifacts.summary_text(trained.model))
+
+
+def record(trained: TrainingRun, evaluation: Evaluation, config: RunConfig, splits: Splits) -> dict:
+    """One row of ``results.json``."""
+    model: keras.Model = trained.model
+    return {
+        **evaluation.metrics,
+        "train_seconds": round(trained.seconds, 2),
+        "parameters": int(model.count_params()),
+        **config.hyperparameters(),
+        "sizes": splits.sizes(),
+    }
+
+
+def _say(config: RunConfig, message: str) -> None:
+    if config.verbose:
+        print(message, flush=True)

@@ -1,0 +1,27 @@
+"""The models the project knows, by the name used on the command line and in file names."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import keras
+
+import ANN
+import CNN
+import VGG16
+
+BUILDERS: dict[str, Callable[..., keras.Model]] = {
+    "ann": ANN.build,
+    "cnn": CNN.build,
+    "vgg16": VGG16.build,
+}
+DISPLAY_NAMES = {"ann": "ANN", "cnn": "CNN", "vgg16": "VGG16"}
+
+
+def build(name: str) -> keras.Model:
+    """A fresh, uncompiled model of the named kind."""
+    try:
+        builder = BUILDERS[name]
+    except KeyError:
+        raise ValueError(f"unknown model {name!r}; choose from {', '.join(BUILDERS)}.") from None
+    return builder()

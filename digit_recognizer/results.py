@@ -1,0 +1,72 @@
+"""The run's results table: one record per model in ``results.json`` and ``results.md``."""
+
+from __future__ import annotations
+
+import json
+import platform
+from pathlib import Path
+
+from digit_recognizer.artifacts import write_json, write_text
+from digit_recognizer.registry import DISPLAY_NAMES
+
+# The original study's published table (percent), shown beside ours.
+PUBLISHED = {
+    "ann": {"train_accuracy": 96.5, "val_accuracy": 95.8, "test_accuracy": 95.4},
+    "cnn": {"train_accuracy": 99.25, "val_accuracy": 98.78, "test_accuracy": 98.78},
+    "vgg16": {"train_accuracy": 98.93, "val_accuracy": 98.89, "test_accuracy": 99.07},
+}
+
+
+def library_versions() -> dict[str, str]:
+    import keras
+    import numpy
+    import sklearn
+    import tensorflow
+
+    return {
+        "python": platform.python_version(),
+        "tensorflow": tensorflow.__version__,
+        "keras": keras.__version__,
+        "numpy": numpy.__version__,
+        "scikit-learn": sklearn.__version__,
+    }
+
+
+def load(path: Path) -> dict[str, dict]:
+    """Existing records, so training one model updates its row and keeps the others'."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data.get("models", {}) if isinstance(data, dict) else {}
+
+
+def save(records: dict[str, dict], json_path: Path, md_path: Path) -> str:
+    """Write both files and return the Markdown table."""
+    ordered = {name: records[name] for name in sorted(records, key=_order)}
+    write_json(json_path, {"models": ordered})
+    table = markdown_table(ordered)
+    write_text(md_path, table)
+    return table
+
+
+def _order(name: str) -> tuple[int, str]:
+    known = list(DISPLAY_NAMES)
+    return (known.index(name) if name in known else len(known), name)
+
+
+def markdown_table(records: dict[str, dict]) -> str:
+    """Accuracies in percent with the settings and cost of each model."""
+    header = (
+        "| model | train acc % | val acc % | test acc % | test loss | parameters | epochs | lr | batch | "
+        "train s |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+    )
+    rows = []
+    for name, record in records.items():
+        rows.append(
+            f"| {DISPLAY_NAMES.get(name, name)} | {100 * record['train_accuracy']:.2f} "
+            f"| {100 * record['val_accuracy']:.2f} | {100 * record['test_accuracy']:.2f} "
+            f"| {record['test_loss']:.4f} | {record['parameters']:,} | {record['epochs']} "
+            f"| {record['lr']:g} | {record['batch_size']} | {record['train_seconds']:.0f} |"
+        )
+    return header + "\n".join(rows) + "\n"
