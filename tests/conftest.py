@@ -1,0 +1,72 @@
+"""Shared fixtures: the real MNIST file and small real subsets of it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from digit_recognizer.data import ENV_VAR, RawMnist, load_npz
+from digit_recognizer.paths import REPO_ROOT
+
+KERAS_CACHE = Path.home() / ".keras" / "datasets" / "mnist.npz"
+
+
+def _find_mnist() -> Path | None:
+    for candidate in (os.environ.get(ENV_VAR), KERAS_CACHE):
+        if candidate and Path(candidate).is_file():
+            return Path(candidate)
+    return None
+
+
+@pytest.fixture(scope="session")
+def mnist_path() -> Path:
+    """The real MNIST npz; CI must have it, a developer without it gets the tests skipped."""
+    path = _find_mnist()
+    if path is None:
+        message = f"MNIST not found: set {ENV_VAR} to a local mnist.npz"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def mnist(mnist_path: Path) -> RawMnist:
+    return load_npz(mnist_path)
+
+
+def save_npz(path: Path, **arrays: np.ndarray) -> Path:
+    np.savez(path, **arrays)
+    return path
+
+
+@pytest.fixture
+def small_npz(tmp_path: Path, mnist: RawMnist) -> Path:
+    """A valid, real 1,000/200-image MNIST file for quick runs with --limit."""
+    return save_npz(
+        tmp_path / "small.npz",
+        x_train=mnist.x_train[:1000],
+        y_train=mnist.y_train[:1000],
+        x_test=mnist.x_test[:200],
+        y_test=mnist.y_test[:200],
+    )
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run ``python test.py ARGS`` as a user would, from the repository root."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, str(REPO_ROOT / "test.py"), *args],
+        cwd=REPO_ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
