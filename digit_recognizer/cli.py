@@ -8,11 +8,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from digit_recognizer.catalog import MODEL_NAMES
 from digit_recognizer.config import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LR, DEFAULT_SEED, RunConfig
 from digit_recognizer.data import ENV_VAR, DataError
 from digit_recognizer.paths import REPO_ROOT
 
-MODEL_NAMES = ("ann", "cnn", "vgg16")
 EXIT_USAGE = 2
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import keras
 
 from digit_recognizer import artifacts, plots, registry, results
+from digit_recognizer.catalog import DISPLAY_NAMES
 from digit_recognizer.config import RunConfig
 from digit_recognizer.data import Splits, load_splits
 from digit_recognizer.evaluation import Evaluation, evaluate
-from digit_recognizer.registry import DISPLAY_NAMES
 from digit_recognizer.training import TrainingRun, fit, seed_everything
 
 

@@ -9,13 +9,15 @@ import keras
 import ANN
 import CNN
 import VGG16
+from digit_recognizer.catalog import DISPLAY_NAMES, MODEL_NAMES
 
 BUILDERS: dict[str, Callable[..., keras.Model]] = {
     "ann": ANN.build,
     "cnn": CNN.build,
     "vgg16": VGG16.build,
 }
-DISPLAY_NAMES = {"ann": "ANN", "cnn": "CNN", "vgg16": "VGG16"}
+assert tuple(BUILDERS) == MODEL_NAMES, "every catalogued model needs a builder"
+__all__ = ["BUILDERS", "DISPLAY_NAMES", "build"]
 
 
 def build(name: str) -> keras.Model:

@@ -7,7 +7,7 @@ import platform
 from pathlib import Path
 
 from digit_recognizer.artifacts import write_json, write_text
-from digit_recognizer.registry import DISPLAY_NAMES
+from digit_recognizer.catalog import DISPLAY_NAMES
 
 # The original study's published table (percent), shown beside ours.
 PUBLISHED = {

@@ -1,0 +1,48 @@
+"""Reading picture files into pixel arrays, with one clear sentence for anything unreadable."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from digit_recognizer.preprocess import ImageError
+
+# Pillow's own guard against decompression bombs (~179 Mpx) stays on; anything bigger is refused.
+MAX_PIXELS = 2 * (Image.MAX_IMAGE_PIXELS or 89_478_485)
+
+
+def read_image(path: Path) -> np.ndarray:
+    """A picture file as an array: (H, W) grey, or (H, W, 3|4) RGB/RGBA; 16-bit greys stay 16-bit."""
+    if not path.exists():
+        raise ImageError(f"{path}: file not found.")
+    if path.is_dir():
+        raise ImageError(f"{path}: is a directory, not an image.")
+    if path.stat().st_size == 0:
+        raise ImageError(f"{path}: the file is empty.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                image.load()
+                return _pixels(image)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageError(f"{path}: the image is too large to read safely (over {MAX_PIXELS // 2:,} pixels); "
+                         "scale it down first.") from None
+    except UnidentifiedImageError:
+        raise ImageError(f"{path}: not an image file Pillow can read (PNG, JPEG, BMP, TIFF, ...).") from None
+    except (OSError, ValueError, SyntaxError) as error:
+        raise ImageError(f"{path}: the image is damaged or truncated ({error}).") from None
+
+
+def _pixels(image: Image.Image) -> np.ndarray:
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        return np.asarray(image).astype(np.uint16 if image.mode.startswith("I;16") else np.int64)
+    if image.mode in ("L", "RGB", "RGBA"):
+        return np.asarray(image)
+    if image.mode == "F":
+        return np.asarray(image)
+    has_alpha = "A" in image.getbands() or "transparency" in image.info
+    return np.asarray(image.convert("RGBA" if has_alpha else "RGB"))

@@ -1,0 +1,46 @@
+"""`python -m digit_recognizer predict`: read the digits in picture files with a trained model."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from digit_recognizer.catalog import DISPLAY_NAMES
+from digit_recognizer.images import read_image
+from digit_recognizer.inference import ModelLoadError, ModelShelf, read
+from digit_recognizer.paths import MODELS_DIRNAME, REPO_ROOT
+from digit_recognizer.preprocess import ImageError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("images", nargs="+", type=Path, metavar="IMAGE", help="picture files of digits")
+    parser.add_argument("--model", default="cnn", choices=list(DISPLAY_NAMES), help="model to read with (default: cnn)")
+    parser.add_argument("--models-dir", type=Path, default=REPO_ROOT / MODELS_DIRNAME,
+                        help="folder holding <model>.keras files (default: the repository's models/)")
+    parser.add_argument("--json", action="store_true", help="one JSON object per image")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read every image; a bad image is reported and skipped. Exit 1 if any image failed, 2 if the model did."""
+    try:
+        model = ModelShelf(args.models_dir).get(args.model)
+    except ModelLoadError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    failed = 0
+    for path in args.images:
+        try:
+            reading = read(model, args.model, read_image(path))
+        except ImageError as error:
+            print(f"error: {error}", file=sys.stderr)
+            failed += 1
+            continue
+        if args.json:
+            print(reading.to_json(image=str(path)), flush=True)
+        elif len(reading.digits) == 0:
+            print(f"{path}: no digits found", flush=True)
+        else:
+            shown = " ".join(f"{reading.shown(i)} ({c:.0%})" for i, c in enumerate(reading.confidences))
+            print(f"{path}: {reading.text}    {shown}", flush=True)
+    return 1 if failed else 0
