@@ -23,7 +23,14 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from PIL import Image, ImageTk
 
 from digit_recognizer.catalog import DISPLAY_NAMES
-from digit_recognizer.drawing import CANVAS_HEIGHT, CANVAS_WIDTH, PEN_WIDTH, render_strokes, to_image
+from digit_recognizer.drawing import (
+    CANVAS_HEIGHT,
+    CANVAS_WIDTH,
+    MIN_DIGIT_SIZE,
+    PEN_WIDTH,
+    render_strokes,
+    to_image,
+)
 from digit_recognizer.inference import ModelLoadError, ModelShelf, Reading, read, train_command
 from digit_recognizer.paths import MODELS_DIRNAME, REPO_ROOT
 
@@ -137,7 +144,7 @@ class DigitApp:
             self.buttons[name].state(["disabled"])
             self.status.set(str(error))
             return
-        reading = read(model, name, self.drawing())
+        reading = read(model, name, self.drawing(), min_size=MIN_DIGIT_SIZE)
         print(json.dumps(reading.as_dict()), flush=True)
         self._show(reading)
 

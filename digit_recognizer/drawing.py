@@ -11,6 +11,8 @@ CANVAS_WIDTH = 640
 CANVAS_HEIGHT = 400
 # A marker-like pen: thick enough to read like MNIST's strokes once a digit is shrunk to 20 px.
 PEN_WIDTH = 20
+# Anything smaller than this on the canvas (a click, a slip of the pen) is not a digit.
+MIN_DIGIT_SIZE = 2 * PEN_WIDTH
 
 Point = tuple[float, float]
 Stroke = Sequence[Point]

@@ -100,9 +100,15 @@ class Reading:
         return json.dumps(extra | self.as_dict())
 
 
-def read(model: keras.Model, name: str, image: np.ndarray, threshold: float = UNSURE_BELOW) -> Reading:
+def read(
+    model: keras.Model,
+    name: str,
+    image: np.ndarray,
+    threshold: float = UNSURE_BELOW,
+    min_size: float | None = None,
+) -> Reading:
     """Find every digit in ``image`` and classify each with ``model``."""
-    digits = extract_digits(image)
+    digits = extract_digits(image, min_size)
     probabilities = predict(model, digits.batch) if len(digits) else np.zeros((0, 10), np.float32)
     return Reading(model=name, digits=digits, probabilities=probabilities, threshold=threshold)
 

@@ -21,8 +21,10 @@ MNIST_CENTRE = 14.0
 MAX_SIDE = 2000
 # Below this grey-level spread there is nothing drawn.
 MIN_CONTRAST = 32
-# A piece whose longer side is under this fraction of the picture's shorter side is a speck.
-SPECK_FRACTION = 0.04
+# Unless told the smallest digit size, a piece whose longer side is under this fraction of the picture's
+# shorter side is a speck; so is one under this fraction of the tallest piece.
+SPECK_FRACTION = 0.03
+SPECK_OF_TALLEST = 0.2
 
 
 class ImageError(ValueError):
@@ -134,14 +136,17 @@ def ink_mask(ink: np.ndarray) -> np.ndarray:
     return mask
 
 
-def find_boxes(mask: np.ndarray) -> list[Box]:
-    """Digit boxes from an ink mask: merge the pieces of one digit, drop specks, sort left to right."""
+def find_boxes(mask: np.ndarray, min_size: float | None = None) -> list[Box]:
+    """Digit boxes from an ink mask: merge the pieces of one digit, drop specks, sort left to right.
+
+    ``min_size`` is the smallest digit (longer side, pixels) worth reading, when the caller knows it.
+    """
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     boxes = [Box(*cv2.boundingRect(contour)) for contour in contours]
     boxes = _merge_pieces(boxes)
-    speck = SPECK_FRACTION * min(mask.shape)
     tallest = max((box.h for box in boxes), default=0)
-    kept = [box for box in boxes if max(box.w, box.h) >= speck and max(box.w, box.h) >= 0.2 * tallest]
+    smallest = max(min_size or SPECK_FRACTION * min(mask.shape), SPECK_OF_TALLEST * tallest)
+    kept = [box for box in boxes if max(box.w, box.h) >= smallest]
     return sorted(kept, key=lambda box: box.x)
 
 
@@ -220,11 +225,11 @@ def _match_stroke(crop: np.ndarray, mask: np.ndarray, target: float) -> np.ndarr
     return morph(padded, kernel)
 
 
-def extract_digits(image: np.ndarray) -> Digits:
-    """Every digit in a picture, left to right, ready for a model."""
+def extract_digits(image: np.ndarray, min_size: float | None = None) -> Digits:
+    """Every digit in a picture, left to right, ready for a model (``min_size``: see :func:`find_boxes`)."""
     ink, factor = _shrink(to_ink(to_grey(image)))
     mask = ink_mask(ink)
-    boxes = find_boxes(mask)
+    boxes = find_boxes(mask, min_size / factor if min_size else None)
     batch = np.zeros((len(boxes), MNIST_SIZE, MNIST_SIZE, 1), np.float32)
     for index, box in enumerate(boxes):
         region = (slice(box.y, box.bottom), slice(box.x, box.right))

@@ -70,3 +70,15 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 600)
         text=True,
         timeout=timeout,
     )
+
+
+@pytest.fixture(scope="session")
+def models_dir() -> Path:
+    """The trained models shipped in the repository (the app's defaults)."""
+    directory = REPO_ROOT / "models"
+    if not (directory / "cnn.keras").is_file():
+        message = "models/cnn.keras is missing: run `python test.py` first"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return directory

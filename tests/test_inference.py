@@ -1,0 +1,90 @@
+"""Loading models safely and reading drawings with the shipped CNN."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+
+from digit_recognizer.canvas_check import draw_large
+from digit_recognizer.data import RawMnist
+from digit_recognizer.drawing import MIN_DIGIT_SIZE, render_strokes
+from digit_recognizer.inference import ModelLoadError, ModelShelf, load_model, read
+from digit_recognizer.preprocess import extract_digits
+from tests import strokes as s
+
+
+def test_reads_a_drawn_number(models_dir: Path) -> None:
+    model = load_model(models_dir / "cnn.keras", "cnn")
+    drawing = render_strokes(s.seven(60) + s.one(260) + s.zero(380))
+    reading = read(model, "cnn", drawing, min_size=MIN_DIGIT_SIZE)
+    assert reading.text == "710"
+    assert all(c > 0.5 for c in reading.confidences)
+    line = json.loads(reading.to_json())
+    assert line["model"] == "cnn" and line["digits"] == "710" and len(line["confidences"]) == 3
+    top3 = reading.top(0, k=3)
+    assert top3[0][0] == 7 and top3[0][1] >= top3[1][1] >= top3[2][1]
+
+
+def test_blank_drawing_reads_nothing(models_dir: Path) -> None:
+    reading = read(load_model(models_dir / "cnn.keras", "cnn"), "cnn", render_strokes([]))
+    assert reading.text == "" and reading.confidences == []
+
+
+def test_mnist_digits_drawn_large_read_like_the_originals(models_dir: Path, mnist: RawMnist) -> None:
+    """The README's read-back figure, on 300 digits: within 2 points of the originals here."""
+    model = load_model(models_dir / "cnn.keras", "cnn")
+    x, y = mnist.x_test[:300], mnist.y_test[:300]
+    original = model.predict(x[..., None] / np.float32(255), verbose=0).argmax(axis=1)
+    rng = np.random.default_rng(0)
+    drawn = []
+    for digit in x:
+        digits = extract_digits(draw_large(digit, rng))
+        drawn.append(digits.batch[0] if len(digits) == 1 else np.zeros((28, 28, 1), np.float32))
+    redrawn = model.predict(np.stack(drawn), verbose=0).argmax(axis=1)
+    assert np.mean(redrawn == y) >= np.mean(original == y) - 0.02
+
+
+def test_missing_model_says_how_to_train_it(tmp_path: Path) -> None:
+    with pytest.raises(ModelLoadError, match=r"python test.py --models vgg16"):
+        load_model(tmp_path / "vgg16.keras", "vgg16")
+
+
+def test_broken_model_files_are_refused(tmp_path: Path, models_dir: Path) -> None:
+    text = tmp_path / "text.keras"
+    text.write_text("not a model")
+    truncated = tmp_path / "truncated.keras"
+    truncated.write_bytes((models_dir / "cnn.keras").read_bytes()[:50_000])
+    for path in (text, truncated):
+        with pytest.raises(ModelLoadError, match="could not be loaded"):
+            load_model(path, "cnn")
+
+
+def test_wrong_input_shape_is_refused(tmp_path: Path) -> None:
+    model = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Flatten(), keras.layers.Dense(10)])
+    model.save(tmp_path / "cifar.keras")
+    with pytest.raises(ModelLoadError, match="expected 28×28×1 images and 10 classes"):
+        load_model(tmp_path / "cifar.keras", "cnn")
+
+
+def test_model_carrying_code_is_refused(tmp_path: Path) -> None:
+    model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Lambda(lambda t: t * 2),
+                              keras.layers.Flatten(), keras.layers.Dense(10)])
+    model.save(tmp_path / "lambda.keras")
+    with pytest.raises(ModelLoadError, match="could not be loaded"):
+        load_model(tmp_path / "lambda.keras", "cnn")
+
+
+def test_shelf_loads_once_and_remembers_failures(tmp_path: Path, models_dir: Path) -> None:
+    shutil.copy(models_dir / "cnn.keras", tmp_path / "cnn.keras")
+    (tmp_path / "ann.keras").write_text("broken")
+    shelf = ModelShelf(tmp_path)
+    assert shelf.available() == ["ann", "cnn"]
+    assert shelf.get("cnn") is shelf.get("cnn")
+    for _ in range(2):
+        with pytest.raises(ModelLoadError):
+            shelf.get("ann")
