@@ -36,3 +36,90 @@ def draw_large(digit: np.ndarray, rng: np.random.Generator, pen_width: int = PEN
     region = canvas[top : top + mask.shape[0], left : left + mask.shape[1]]
     region[mask > 0] = 0
     return canvas
+
+
+# Letters that are commonly written like digits (O/0, l/1, S/5, Z/2, B/8, g/9, ...) are left out of the
+# non-digit set: flagging them would be wrong, not honest.
+DIGIT_LIKE_LETTERS = set("OoDQIlijJSsZzBbGgqTtAY")
+FONT_CANDIDATES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSerif.ttf", "DejaVuSansMono.ttf")
+
+
+def _fonts() -> list[str]:
+    from PIL import ImageFont
+
+    found = []
+    for name in FONT_CANDIDATES:
+        try:
+            ImageFont.truetype(name, 12)
+            found.append(name)
+        except OSError:
+            continue
+    return found
+
+
+def letters(rng: np.random.Generator) -> list[tuple[str, np.ndarray]]:
+    """Every non-digit-like Latin letter in each available TrueType font, drawn large, dark on white."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    items = []
+    for font_name in _fonts():
+        for char in sorted(set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") - DIGIT_LIKE_LETTERS):
+            font = ImageFont.truetype(font_name, int(rng.integers(180, 280)))
+            image = Image.new("L", (CANVAS_WIDTH, CANVAS_HEIGHT), 255)
+            ImageDraw.Draw(image).text((int(rng.integers(40, 300)), 20), char, fill=0, font=font)
+            items.append((f"letter {char} ({font_name})", np.asarray(image)))
+    return items
+
+
+def _polyline(points: np.ndarray) -> list[tuple[float, float]]:
+    return [(float(x), float(y)) for x, y in points]
+
+
+def shapes(rng: np.random.Generator) -> list[tuple[str, np.ndarray]]:
+    """Triangles, squares, stars, crosses, arrows and spirals drawn with the app's pen."""
+    from digit_recognizer.drawing import render_strokes
+
+    items = []
+    for trial in range(8):
+        cx, cy = rng.uniform(200, 440), rng.uniform(150, 250)
+        r = rng.uniform(70, 140)
+        turn = rng.uniform(0, 2 * np.pi)
+
+        def ring(n: int, radii: list[float], cx=cx, cy=cy, r=r, turn=turn) -> list[tuple[float, float]]:
+            angles = turn + np.linspace(0, 2 * np.pi, n * len(radii) + 1)
+            scale = np.resize(radii, len(angles))
+            return _polyline(np.c_[cx + r * scale * np.cos(angles), cy + r * scale * np.sin(angles)])
+
+        t = np.linspace(0, 4 * np.pi, 120)
+        spiral = np.c_[cx + r * t / (4 * np.pi) * np.cos(t), cy + r * t / (4 * np.pi) * np.sin(t)]
+        drawings = {
+            "triangle": [ring(3, [1.0])],
+            "square": [ring(4, [1.0])],
+            "star": [ring(5, [1.0, 0.4])],
+            "cross": [[(cx - r, cy - r), (cx + r, cy + r)], [(cx + r, cy - r), (cx - r, cy + r)]],
+            "hash": [[(cx - r, cy - r / 3), (cx + r, cy - r / 3)], [(cx - r, cy + r / 3), (cx + r, cy + r / 3)],
+                     [(cx - r / 3, cy - r), (cx - r / 3, cy + r)], [(cx + r / 3, cy - r), (cx + r / 3, cy + r)]],
+            "spiral": [_polyline(spiral)],
+            "arrow": [[(cx - r, cy), (cx + r, cy)], [(cx + r / 2, cy - r / 2), (cx + r, cy), (cx + r / 2, cy + r / 2)]],
+        }
+        items += [(f"{name} #{trial}", render_strokes(strokes)) for name, strokes in drawings.items()]
+    return items
+
+
+def scribbles(rng: np.random.Generator, count: int = 60) -> list[tuple[str, np.ndarray]]:
+    """Random pen scribbles: smoothed random walks of a few strokes."""
+    from digit_recognizer.drawing import render_strokes
+
+    items = []
+    for index in range(count):
+        strokes = []
+        centre = rng.uniform([220, 150], [420, 250])
+        for _ in range(int(rng.integers(1, 4))):
+            steps = rng.normal(0, 25, size=(int(rng.integers(15, 60)), 2))
+            kernel = np.ones(5) / 5
+            smooth = np.c_[np.convolve(steps[:, 0], kernel, "same"), np.convolve(steps[:, 1], kernel, "same")]
+            path = centre + np.cumsum(smooth * 3, axis=0)
+            path = np.clip(path, 20, [CANVAS_WIDTH - 20, CANVAS_HEIGHT - 20])
+            strokes.append(_polyline(path))
+        items.append((f"scribble #{index}", render_strokes(strokes)))
+    return items

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 # Below this softmax probability a digit is shown as unsure ("?"). Chosen from the measured trade-off
 # between non-digits flagged and real digits wrongly flagged (README, "Honest answers").
-UNSURE_BELOW = 0.80
+UNSURE_BELOW = 0.70
 EXPECTED_INPUT = (None, 28, 28, 1)
 
 

@@ -1,0 +1,46 @@
+"""What the measurement scripts share: options, loading the shipped models, writing results."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from digit_recognizer.artifacts import write_json, write_text
+from digit_recognizer.catalog import MODEL_NAMES
+from digit_recognizer.inference import ModelLoadError, ModelShelf
+from digit_recognizer.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
+
+
+def parser(description: str) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--data", type=Path, default=None, help="local MNIST .npz (default: $MNIST_NPZ, else Keras)")
+    p.add_argument("--models", default=",".join(MODEL_NAMES), help="comma-separated models to measure")
+    p.add_argument("--models-dir", type=Path, default=REPO_ROOT / MODELS_DIRNAME)
+    p.add_argument("--out-dir", type=Path, default=REPO_ROOT / PLOTS_DIRNAME, help="where results are written")
+    p.add_argument("--seed", type=int, default=0)
+    return p
+
+
+def load_models(args: argparse.Namespace) -> dict:
+    """The requested shipped models; a missing one is reported and skipped."""
+    shelf = ModelShelf(args.models_dir)
+    models = {}
+    for name in args.models.split(","):
+        try:
+            models[name] = shelf.get(name)
+        except ModelLoadError as error:
+            print(f"skipping {name}: {error}", file=sys.stderr)
+    if not models:
+        raise SystemExit("error: no model could be loaded; train them with `python test.py`.")
+    return models
+
+
+def save(out_dir: Path, stem: str, data: dict, table: str) -> None:
+    write_json(out_dir / f"{stem}.json", data)
+    write_text(out_dir / f"{stem}.md", table)
+    print(table, end="")
+    print(f"written: {out_dir / stem}.json, .md")
