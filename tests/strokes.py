@@ -38,3 +38,18 @@ def five_with_detached_bar(x: float, top: float = 80, height: float = 220) -> li
 
 def dot(x: float, y: float) -> list[Stroke]:
     return [[(x, y)]]
+
+
+def two(x: float, top: float = 80, height: float = 220) -> list[Stroke]:
+    w = height * 0.6
+    angles = np.linspace(np.pi * 1.05, np.pi * 2.25, 30)
+    cx, cy, r = x + w / 2, top + w / 2, w / 2
+    arc = [(cx + r * np.cos(a), cy + r * np.sin(a)) for a in angles]
+    return [arc + line(*arc[-1], x, top + height)[1:] + line(x, top + height, x + w, top + height)[1:]]
+
+
+def four(x: float, top: float = 80, height: float = 220) -> list[Stroke]:
+    w = height * 0.6
+    bar = top + height * 0.65
+    return [line(x + w * 0.55, top, x, bar) + line(x, bar, x + w, bar)[1:],
+            line(x + w * 0.7, top + height * 0.3, x + w * 0.7, top + height)]
