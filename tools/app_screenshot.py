@@ -33,7 +33,6 @@ def main() -> None:
             window.click(window.layout["buttons"][args.model])
             print(window.next_line(timeout=60))
             time.sleep(1)
-            x, y, _, _ = window.layout["canvas"]
             image = ImageGrab.grab(xdisplay=display)
             right = max(r[0] + r[2] for r in window.layout["buttons"].values()) + 700
             image.crop((0, 0, min(image.width, right), window.layout["clear"][1] + 70)).save(args.out)
