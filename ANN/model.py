@@ -12,7 +12,7 @@ def build(input_shape: tuple[int, int, int] = (28, 28, 1), num_classes: int = 10
             layers.Flatten(),
             layers.Dense(512, activation="relu"),
             layers.Dense(128, activation="relu"),
-            layers.Dense(num_classes, activation="softmax"),
+            layers.Dense(num_classes, activation="softmax", dtype="float32"),
         ],
         name="ann",
     )

@@ -29,5 +29,5 @@ def build(input_shape: tuple[int, int, int] = (28, 28, 1), num_classes: int = 10
         model.add(layers.MaxPooling2D(2))
     model.add(layers.Flatten())
     model.add(layers.Dense(120, activation="relu"))
-    model.add(layers.Dense(num_classes, activation="softmax"))
+    model.add(layers.Dense(num_classes, activation="softmax", dtype="float32"))
     return model

@@ -31,5 +31,5 @@ def build(input_shape: tuple[int, int, int] = (28, 28, 1), num_classes: int = 10
     model.add(layers.Dropout(0.5))
     model.add(layers.Dense(256, activation="relu"))
     model.add(layers.Dropout(0.5))
-    model.add(layers.Dense(num_classes, activation="softmax"))
+    model.add(layers.Dense(num_classes, activation="softmax", dtype="float32"))
     return model

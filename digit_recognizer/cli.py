@@ -8,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from digit_recognizer import precision
 from digit_recognizer.catalog import MODEL_NAMES
 from digit_recognizer.config import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LR, DEFAULT_SEED, RunConfig
 from digit_recognizer.data import ENV_VAR, DataError
@@ -67,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"local MNIST .npz (default: ${ENV_VAR}, else download through Keras)")
     parser.add_argument("--output-dir", type=Path, default=REPO_ROOT,
                         help="where models/, plots/ and results.json go (default: the repository root)")
+    parser.add_argument("--precision", choices=precision.CHOICES, default=precision.AUTO,
+                        help="auto (default): mixed_bfloat16 on CPUs with native bf16, else float32")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser
 
@@ -82,6 +85,7 @@ def parse_config(argv: list[str] | None = None) -> RunConfig:
         limit=args.limit,
         data=args.data,
         output_dir=args.output_dir.expanduser().resolve(),
+        precision=args.precision,
         verbose=0 if args.quiet else 1,
     )
 

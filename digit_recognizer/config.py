@@ -26,6 +26,7 @@ class RunConfig:
     limit: int | None = None
     data: Path | None = None
     output_dir: Path = REPO_ROOT
+    precision: str = "auto"
     verbose: int = 1
 
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import keras
 
-from digit_recognizer import artifacts, plots, registry, results
+from digit_recognizer import artifacts, plots, precision, registry, results
 from digit_recognizer.catalog import DISPLAY_NAMES
 from digit_recognizer.config import RunConfig
 from digit_recognizer.data import Splits, load_splits
@@ -16,17 +16,20 @@ def run(config: RunConfig) -> str:
     """Train every requested model; returns the Markdown results table (also written to disk)."""
     splits = load_splits(config.data, config.limit)
     _say(config, f"data: {splits.sizes()}")
+    policy = precision.resolve(config.precision)
+    _say(config, f"precision: {policy}")
     records = results.load(config.results_json)
     versions = results.library_versions()
     table = ""
     for name in config.models:
         seed_everything(config.seed)
+        precision.apply(policy)
         model = registry.build(name)
         _say(config, f"training {DISPLAY_NAMES[name]} ({model.count_params():,} parameters)")
         trained = fit(model, splits, config)
         evaluation = evaluate(trained, splits)
         write_outputs(name, trained, evaluation, config)
-        records[name] = record(trained, evaluation, config, splits) | {"versions": versions}
+        records[name] = record(trained, evaluation, config, splits) | {"precision": policy, "versions": versions}
         table = results.save(records, config.results_json, config.results_md)
         _say(config, f"{DISPLAY_NAMES[name]}: test accuracy {evaluation.metrics['test_accuracy']:.4f}")
     return table

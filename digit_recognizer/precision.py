@@ -1,0 +1,52 @@
+"""Numeric precision of training: bfloat16 compute where the CPU has native bf16, float32 elsewhere.
+
+Keras's ``mixed_bfloat16`` policy keeps variables in float32 and computes in bfloat16; each builder keeps
+its softmax output in float32 so probabilities and the loss stay exact.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+AUTO, FLOAT32, MIXED_BF16 = "auto", "float32", "mixed_bfloat16"
+CHOICES = (AUTO, FLOAT32, MIXED_BF16)
+# CPU flags (Linux /proc/cpuinfo) that mean bfloat16 arithmetic runs natively, not emulated.
+BF16_FLAGS = ("avx512_bf16", "amx_bf16")
+
+
+def cpu_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> set[str]:
+    """The processor's feature flags; empty where /proc/cpuinfo does not exist (macOS, Windows)."""
+    try:
+        text = cpuinfo.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return set()
+    for line in text.splitlines():
+        if line.startswith("flags"):
+            return set(line.partition(":")[2].split())
+    return set()
+
+
+def has_native_bf16(flags: set[str] | None = None) -> bool:
+    return any(flag in (cpu_flags() if flags is None else flags) for flag in BF16_FLAGS)
+
+
+def has_gpu() -> bool:
+    import tensorflow as tf
+
+    return bool(tf.config.list_physical_devices("GPU"))
+
+
+def resolve(choice: str, flags: set[str] | None = None) -> str:
+    """``auto`` → mixed_bfloat16 on a CPU with native bf16 (and no GPU), else float32."""
+    if choice not in CHOICES:
+        raise ValueError(f"unknown precision {choice!r}; choose from {', '.join(CHOICES)}.")
+    if choice != AUTO:
+        return choice
+    return MIXED_BF16 if has_native_bf16(flags) and not has_gpu() else FLOAT32
+
+
+def apply(policy: str) -> None:
+    """Set Keras's global dtype policy for models built from now on."""
+    import keras
+
+    keras.mixed_precision.set_global_policy(policy)
