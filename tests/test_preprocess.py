@@ -48,10 +48,18 @@ def test_several_digits_left_to_right() -> None:
     assert digits.boxes[0].x < 100 and digits.boxes[2].x > 450
 
 
-def test_close_but_separate_digits_stay_apart() -> None:
-    # "10": a full-height 1 only 20 px from the 0 is a digit of its own.
-    digits = extract_digits(render_strokes(s.one(150) + s.zero(190)))
-    assert len(digits) == 2
+def test_nearly_touching_digits_stay_apart() -> None:
+    # "10": a full-height 1 only 20 px from the 0 is a digit of its own; so is a 2 whose base ends
+    # a few pixels before the 0.
+    assert len(extract_digits(render_strokes(s.one(150) + s.zero(190)))) == 2
+    assert len(extract_digits(render_strokes(s.two(100) + s.zero(256)))) == 2
+
+
+def test_wide_single_digits_are_not_cut() -> None:
+    wide_zero = [[(320 + 200 * np.cos(a), 200 + 90 * np.sin(a)) for a in np.linspace(0, 2 * np.pi, 80)]]
+    wide_seven = [s.line(100, 100, 520, 100) + s.line(520, 100, 420, 330)[1:]]
+    for strokes in (wide_zero, wide_seven):
+        assert len(extract_digits(render_strokes(strokes))) == 1
 
 
 def test_pieces_of_one_digit_are_merged() -> None:
