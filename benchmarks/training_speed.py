@@ -1,35 +1,63 @@
-"""Training and inference speed of each model: plain float32 Keras vs the project's default settings.
+"""Training and inference speed of each model under several settings, against plain float32 Keras.
 
-Both configurations are measured in the same process, one after the other, on the same images: training
-images per second over a fixed number of batches (after a warm-up that pays for tracing), and inference
+Every setting is measured in the same process, one after the other, on the same images: training images
+per second over a fixed number of batches of 32 (after a warm-up that pays for tracing), and inference
 images per second. ``--full-run`` also times the whole default study (`python test.py`) end to end.
 
-    python -m benchmarks.training_speed [--steps 40] [--full-run]
+    python -m benchmarks.training_speed [--steps 48] [--settings fp32,bf16,...] [--full-run]
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
 from benchmarks.common import parser, save
 from digit_recognizer import precision, registry
+from digit_recognizer.config import RunConfig
 from digit_recognizer.data import load_splits
 from digit_recognizer.paths import REPO_ROOT
 from digit_recognizer.training import compile_model, seed_everything
 
 BATCH = 32
+# Timed training batches per model: a few seconds of work each in plain float32.
+STEPS = {"ann": 1440, "cnn": 288, "vgg16": 48}
 
 
-def throughput(name: str, policy: str, x: np.ndarray, y: np.ndarray, steps: int) -> dict[str, float]:
-    """Images per second training (``steps`` batches of 32) and predicting, under ``policy``."""
+@dataclass(frozen=True)
+class Setting:
+    policy: str
+    steps_per_execution: int = 1
+    jit_compile: bool = False
+
+
+SETTINGS = {
+    "fp32": Setting(precision.FLOAT32),  # plain Keras defaults: the baseline
+    "fp32+spe": Setting(precision.FLOAT32, steps_per_execution=48),
+    "fp32+xla": Setting(precision.FLOAT32, jit_compile=True),
+    "bf16": Setting(precision.MIXED_BF16),
+    "bf16+spe": Setting(precision.MIXED_BF16, steps_per_execution=48),
+    "bf16+xla": Setting(precision.MIXED_BF16, jit_compile=True),
+}
+
+
+def project_default() -> Setting:
+    config = RunConfig()
+    return Setting(precision.resolve(config.precision), config.steps_per_execution, config.jit_compile)
+
+
+def throughput(name: str, setting: Setting, x: np.ndarray, y: np.ndarray, steps: int) -> dict[str, float]:
+    """Images per second training (``steps`` batches of 32) and predicting, under ``setting``."""
     seed_everything(0)
-    precision.apply(policy)
-    model = compile_model(registry.build(name), lr=1e-5)
-    model.fit(x[: 3 * BATCH], y[: 3 * BATCH], batch_size=BATCH, epochs=1, verbose=0)  # tracing, allocation
+    precision.apply(setting.policy)
+    model = compile_model(registry.build(name), 1e-5, setting.steps_per_execution, setting.jit_compile)
+    warm = setting.steps_per_execution * BATCH * 2
+    model.fit(x[:warm], y[:warm], batch_size=BATCH, epochs=1, verbose=0)  # tracing, allocation
     images = steps * BATCH
     start = time.perf_counter()
     model.fit(x[:images], y[:images], batch_size=BATCH, epochs=1, verbose=0, shuffle=True)
@@ -42,14 +70,11 @@ def throughput(name: str, policy: str, x: np.ndarray, y: np.ndarray, steps: int)
     return {"train_img_per_s": train, "inference_img_per_s": infer}
 
 
-def full_run(args, extra: list[str]) -> float:
-    """Wall seconds of `python test.py` with the study's settings into a scratch folder."""
-    import tempfile
-
+def full_run(data: str | None) -> float:
+    """Wall seconds of `python test.py` with the study's settings, into a scratch folder."""
     with tempfile.TemporaryDirectory() as scratch:
-        command = [sys.executable, str(REPO_ROOT / "test.py"), "--output-dir", scratch, "--quiet", *extra]
-        if args.data:
-            command += ["--data", str(args.data)]
+        command = [sys.executable, str(REPO_ROOT / "test.py"), "--output-dir", scratch, "--quiet"]
+        command += ["--data", str(data)] if data else []
         start = time.perf_counter()
         subprocess.run(command, check=True)
         return time.perf_counter() - start
@@ -57,26 +82,32 @@ def full_run(args, extra: list[str]) -> float:
 
 def main() -> None:
     p = parser(__doc__.splitlines()[0])
-    p.add_argument("--steps", type=int, default=40, help="training batches timed per model (default: 40)")
+    p.add_argument("--steps", type=int, default=None, help=f"training batches timed per model (default: {STEPS})")
+    p.add_argument("--settings", default=",".join(SETTINGS), help=f"from: {', '.join(SETTINGS)}")
     p.add_argument("--full-run", action="store_true", help="also time the whole default study end to end")
     args = p.parse_args()
-    splits = load_splits(args.data, limit=None)
-    default_policy = precision.resolve(precision.AUTO)
-    results: dict = {"default_precision": default_policy, "batch_size": BATCH, "steps": args.steps, "models": {}}
+    settings = {name: SETTINGS[name] for name in args.settings.split(",")} | {"default": project_default()}
+    splits = load_splits(args.data)
+    results: dict = {"batch_size": BATCH, "steps": args.steps or STEPS, "default": vars(settings["default"]),
+                     "models": {}}
     rows = []
-    for name in args.models.split(","):
-        baseline = throughput(name, precision.FLOAT32, splits.x_train, splits.y_train, args.steps)
-        tuned = throughput(name, default_policy, splits.x_train, splits.y_train, args.steps)
-        speedup = tuned["train_img_per_s"] / baseline["train_img_per_s"]
-        results["models"][name] = {"float32": baseline, "default": tuned, "train_speedup": speedup}
-        rows.append(f"| {name.upper()} | {baseline['train_img_per_s']:.0f} | {tuned['train_img_per_s']:.0f} "
-                    f"| {speedup:.2f}× | {baseline['inference_img_per_s']:.0f} | {tuned['inference_img_per_s']:.0f} |")
-    table = (f"Training at batch {BATCH}, {args.steps} batches per model; default precision: {default_policy}\n\n"
-             "| model | train img/s fp32 | train img/s default | speed-up | infer img/s fp32 | infer img/s default |\n"
-             "|---|---:|---:|---:|---:|---:|\n" + "\n".join(rows) + "\n")
+    for model_name in args.models.split(","):
+        steps = args.steps or STEPS.get(model_name, 96)
+        measured = {name: throughput(model_name, setting, splits.x_train, splits.y_train, steps)
+                    for name, setting in settings.items()}
+        base = measured["fp32"]["train_img_per_s"]
+        results["models"][model_name] = measured
+        for name, figures in measured.items():
+            rows.append(f"| {model_name.upper()} | {name} | {figures['train_img_per_s']:.0f} "
+                        f"| {figures['train_img_per_s'] / base:.2f}× | {figures['inference_img_per_s']:.0f} |")
+            print(rows[-1], flush=True)
+    table = (f"Batch {BATCH}, {args.steps or STEPS} timed training batches per model and setting; "
+             f"project default = {settings['default']}\n\n"
+             "| model | setting | train img/s | vs fp32 | inference img/s |\n|---|---|---:|---:|---:|\n"
+             + "\n".join(rows) + "\n")
     if args.full_run:
-        results["full_run_seconds"] = {"default": full_run(args, [])}
-        table += f"\nFull default run (`python test.py`): {results['full_run_seconds']['default']:.0f} s\n"
+        results["full_run_seconds"] = full_run(args.data)
+        table += f"\nFull default run (`python test.py`): {results['full_run_seconds']:.0f} s\n"
     save(args.out_dir, "training_speed", results, table)
 
 

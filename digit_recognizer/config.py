@@ -27,6 +27,9 @@ class RunConfig:
     data: Path | None = None
     output_dir: Path = REPO_ROOT
     precision: str = "auto"
+    # Speed settings that leave the training maths unchanged: batches run per compiled call, and XLA.
+    steps_per_execution: int = 1
+    jit_compile: bool = False
     verbose: int = 1
 
     @property
@@ -48,4 +51,5 @@ class RunConfig:
     def hyperparameters(self) -> dict:
         """The settings recorded beside each result."""
         picked = asdict(self)
-        return {key: picked[key] for key in ("epochs", "lr", "batch_size", "seed", "limit")}
+        keys = ("epochs", "lr", "batch_size", "seed", "limit", "steps_per_execution", "jit_compile")
+        return {key: picked[key] for key in keys}

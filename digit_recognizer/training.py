@@ -30,23 +30,28 @@ def seed_everything(seed: int) -> None:
     keras.utils.set_random_seed(seed)
 
 
-def compile_model(model: keras.Model, lr: float) -> keras.Model:
+def compile_model(
+    model: keras.Model, lr: float, steps_per_execution: int = 1, jit_compile: bool = False
+) -> keras.Model:
     """Adam + sparse categorical cross-entropy on the softmax *probabilities*.
 
     The original passed ``from_logits=True`` although its models end in softmax, which squashes the
-    gradients; the loss here matches what the models output.
+    gradients; the loss here matches what the models output. ``steps_per_execution`` runs several
+    batches per compiled call (same batches, same updates, less Python overhead per step).
     """
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=lr),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=False),
         metrics=["accuracy"],
+        steps_per_execution=steps_per_execution,
+        jit_compile=jit_compile,
     )
     return model
 
 
 def fit(model: keras.Model, splits: Splits, config: RunConfig) -> TrainingRun:
     """Train on the training split, validating after every epoch as the study did."""
-    compile_model(model, config.lr)
+    compile_model(model, config.lr, config.steps_per_execution, config.jit_compile)
     start = time.perf_counter()
     history = model.fit(
         splits.x_train,
