@@ -70,8 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="where models/, plots/ and results.json go (default: the repository root)")
     parser.add_argument("--precision", choices=precision.CHOICES, default=precision.AUTO,
                         help="auto (default): mixed_bfloat16 on CPUs with native bf16, else float32")
-    parser.add_argument("--steps-per-execution", type=_positive_int, default=1,
-                        help="batches per compiled call: less per-step overhead, same training (default: 1)")
+    parser.add_argument("--steps-per-execution", type=_positive_int, default=RunConfig.steps_per_execution,
+                        help="batches per compiled call: less per-step overhead, same training (default: 48)")
     parser.add_argument("--xla", action="store_true", help="compile the training step with XLA")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser

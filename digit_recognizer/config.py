@@ -28,7 +28,7 @@ class RunConfig:
     output_dir: Path = REPO_ROOT
     precision: str = "auto"
     # Speed settings that leave the training maths unchanged: batches run per compiled call, and XLA.
-    steps_per_execution: int = 1
+    steps_per_execution: int = 48
     jit_compile: bool = False
     verbose: int = 1
 

@@ -84,6 +84,17 @@ def test_cnn_learns_from_a_few_thousand_images(mnist_path: Path) -> None:
     assert accuracy > 0.9, f"CNN test accuracy {accuracy:.3f} after 4 epochs on 4,000 images"
 
 
+def test_steps_per_execution_does_not_change_training(tmp_path: Path, mnist_path: Path) -> None:
+    def once(steps: int) -> dict:
+        config = RunConfig(models=["ann"], epochs=1, limit=500, data=mnist_path, precision="float32",
+                           steps_per_execution=steps, output_dir=tmp_path / str(steps), verbose=0)
+        run(config)
+        record = json.loads(config.results_json.read_text())["models"]["ann"]
+        return {k: v for k, v in record.items() if k not in ("train_seconds", "steps_per_execution")}
+
+    assert once(1) == once(48)
+
+
 def test_same_seed_same_results(tmp_path: Path, mnist_path: Path) -> None:
     def once(directory: str) -> dict:
         config = RunConfig(models=["ann", "cnn"], epochs=1, limit=500, data=mnist_path,
