@@ -9,7 +9,7 @@ import keras
 import ANN
 import CNN
 import VGG16
-from digit_recognizer.catalog import DISPLAY_NAMES, MODEL_NAMES
+from digit_recognizer.catalog import MODEL_NAMES
 
 BUILDERS: dict[str, Callable[..., keras.Model]] = {
     "ann": ANN.build,
@@ -17,7 +17,7 @@ BUILDERS: dict[str, Callable[..., keras.Model]] = {
     "vgg16": VGG16.build,
 }
 assert tuple(BUILDERS) == MODEL_NAMES, "every catalogued model needs a builder"
-__all__ = ["BUILDERS", "DISPLAY_NAMES", "build"]
+__all__ = ["BUILDERS", "build"]
 
 
 def build(name: str) -> keras.Model:
