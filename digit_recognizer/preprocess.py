@@ -113,9 +113,9 @@ def _flatten_alpha(grey: np.ndarray, alpha: np.ndarray) -> np.ndarray:
 def to_ink(grey: np.ndarray) -> np.ndarray:
     """Ink bright on a black background, whichever way round the input was (judged by its border)."""
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-    ink = 255 - grey if np.median(border) > 127 else grey.copy()
-    background = np.median(border if np.median(border) <= 127 else 255 - border)
-    return np.clip(ink.astype(np.int16) - int(background), 0, 255).astype(np.uint8)
+    if np.median(border) > 127:  # dark ink on a light sheet
+        grey, border = 255 - grey, 255 - border
+    return np.clip(grey.astype(np.int16) - int(np.median(border)), 0, 255).astype(np.uint8)
 
 
 def _shrink(ink: np.ndarray) -> tuple[np.ndarray, float]:
