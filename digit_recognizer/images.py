@@ -10,8 +10,7 @@ from PIL import Image, UnidentifiedImageError
 
 from digit_recognizer.preprocess import ImageError
 
-# Pillow's own guard against decompression bombs (~179 Mpx) stays on; anything bigger is refused.
-MAX_PIXELS = 2 * (Image.MAX_IMAGE_PIXELS or 89_478_485)
+# Pillow's own guard against decompression bombs stays on: images over its limit are refused.
 
 
 def read_image(path: Path) -> np.ndarray:
@@ -29,7 +28,7 @@ def read_image(path: Path) -> np.ndarray:
                 image.load()
                 return _pixels(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageError(f"{path}: the image is too large to read safely (over {MAX_PIXELS // 2:,} pixels); "
+        raise ImageError(f"{path}: the image is too large to read safely (over {Image.MAX_IMAGE_PIXELS:,} pixels); "
                          "scale it down first.") from None
     except UnidentifiedImageError:
         raise ImageError(f"{path}: not an image file Pillow can read (PNG, JPEG, BMP, TIFF, ...).") from None
@@ -40,9 +39,7 @@ def read_image(path: Path) -> np.ndarray:
 def _pixels(image: Image.Image) -> np.ndarray:
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
         return np.asarray(image).astype(np.uint16 if image.mode.startswith("I;16") else np.int64)
-    if image.mode in ("L", "RGB", "RGBA"):
-        return np.asarray(image)
-    if image.mode == "F":
+    if image.mode in ("L", "RGB", "RGBA", "F"):
         return np.asarray(image)
     has_alpha = "A" in image.getbands() or "transparency" in image.info
     return np.asarray(image.convert("RGBA" if has_alpha else "RGB"))
