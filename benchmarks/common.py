@@ -10,7 +10,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from digit_recognizer.artifacts import write_json, write_text
-from digit_recognizer.catalog import MODEL_NAMES
+from digit_recognizer.catalog import STUDY_MODELS
 from digit_recognizer.inference import ModelLoadError, ModelShelf
 from digit_recognizer.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
 
@@ -18,7 +18,7 @@ from digit_recognizer.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
 def parser(description: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--data", type=Path, default=None, help="local MNIST .npz (default: $MNIST_NPZ, else Keras)")
-    p.add_argument("--models", default=",".join(MODEL_NAMES), help="comma-separated models to measure")
+    p.add_argument("--models", default=",".join(STUDY_MODELS), help="comma-separated models to measure")
     p.add_argument("--models-dir", type=Path, default=REPO_ROOT / MODELS_DIRNAME)
     p.add_argument("--out-dir", type=Path, default=REPO_ROOT / PLOTS_DIRNAME, help="where results are written")
     p.add_argument("--seed", type=int, default=0)

@@ -15,6 +15,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 
+import keras
 import numpy as np
 
 from benchmarks.common import parser, save
@@ -55,7 +56,8 @@ def throughput(name: str, setting: Setting, x: np.ndarray, y: np.ndarray, steps:
     """Images per second training (``steps`` batches of 32) and predicting, under ``setting``."""
     seed_everything(0)
     precision.apply(setting.policy)
-    model = compile_model(registry.build(name), 1e-5, setting.steps_per_execution, setting.jit_compile)
+    optimizer = keras.optimizers.Adam(1e-5)
+    model = compile_model(registry.build(name), optimizer, setting.steps_per_execution, setting.jit_compile)
     warm = setting.steps_per_execution * BATCH * 2
     model.fit(x[:warm], y[:warm], batch_size=BATCH, epochs=1, verbose=0)  # tracing, allocation
     images = steps * BATCH

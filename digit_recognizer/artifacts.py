@@ -24,13 +24,16 @@ _FILE_MODE = _umask_file_mode()
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     """Call ``write`` on a temporary sibling, then rename it over ``path``.
 
-    A crash mid-write leaves the previous file intact instead of a half-written one.
+    A crash mid-write leaves the previous file intact instead of a half-written one; the data is
+    flushed to disk before the rename so a power cut cannot leave a renamed but empty file.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
     os.close(handle)
     try:
         write(Path(temporary))
+        with open(temporary, "rb") as written:
+            os.fsync(written.fileno())
         os.chmod(temporary, _FILE_MODE)
         os.replace(temporary, path)
     except BaseException:

@@ -3,5 +3,7 @@
 Kept free of TensorFlow imports so the CLI's help and the app's window come up instantly.
 """
 
-DISPLAY_NAMES: dict[str, str] = {"ann": "ANN", "cnn": "CNN", "vgg16": "VGG16"}
+DISPLAY_NAMES: dict[str, str] = {"ann": "ANN", "cnn": "CNN", "vgg16": "VGG16", "best": "Best CNN"}
 MODEL_NAMES: tuple[str, ...] = tuple(DISPLAY_NAMES)
+# What `python test.py` trains by default: the original study's three models.
+STUDY_MODELS: tuple[str, ...] = ("ann", "cnn", "vgg16")

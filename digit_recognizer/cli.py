@@ -9,8 +9,8 @@ import tempfile
 from pathlib import Path
 
 from digit_recognizer import precision
-from digit_recognizer.catalog import MODEL_NAMES
-from digit_recognizer.config import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_LR, DEFAULT_SEED, RunConfig
+from digit_recognizer.catalog import MODEL_NAMES, STUDY_MODELS
+from digit_recognizer.config import DEFAULT_SEED, RunConfig
 from digit_recognizer.data import ENV_VAR, DataError
 from digit_recognizer.paths import REPO_ROOT
 
@@ -56,11 +56,15 @@ def build_parser() -> argparse.ArgumentParser:
         prog="test.py",
         description="Train and evaluate the study's ANN, CNN and VGG16 on MNIST; save models, plots and results.",
     )
-    parser.add_argument("--models", type=_model_list, default=list(MODEL_NAMES),
-                        help="comma-separated models to train (default: ann,cnn,vgg16)")
-    parser.add_argument("--epochs", type=_positive_int, default=DEFAULT_EPOCHS, help="epochs (default: 5)")
-    parser.add_argument("--lr", type=_positive_float, default=DEFAULT_LR, help="Adam learning rate (default: 1e-5)")
-    parser.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, help="batch size (default: 32)")
+    parser.add_argument("--models", type=_model_list, default=list(STUDY_MODELS),
+                        help=f"comma-separated models to train, from {','.join(MODEL_NAMES)} "
+                             f"(default: the study's {','.join(STUDY_MODELS)})")
+    parser.add_argument("--epochs", type=_positive_int, default=None,
+                        help="epochs (default: the model's recipe; 5 for the study's models, 40 for best)")
+    parser.add_argument("--lr", type=_positive_float, default=None,
+                        help="Adam learning rate (default: the recipe's; 1e-5 for the study's models)")
+    parser.add_argument("--batch-size", type=_positive_int, default=None,
+                        help="batch size (default: the recipe's; 32 for the study's models)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (default: 42)")
     parser.add_argument("--limit", type=_positive_int, default=None,
                         help="use at most N images of each split, for quick runs")
@@ -73,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--steps-per-execution", type=_positive_int, default=RunConfig.steps_per_execution,
                         help="batches per compiled call: less per-step overhead, same training (default: 48)")
     parser.add_argument("--xla", action="store_true", help="compile the training step with XLA")
+    parser.add_argument("--fresh", action="store_true",
+                        help="start over instead of resuming an interrupted run in the same --output-dir")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser
 
@@ -92,6 +98,7 @@ def parse_config(argv: list[str] | None = None) -> RunConfig:
         steps_per_execution=args.steps_per_execution,
         jit_compile=args.xla,
         verbose=0 if args.quiet else 1,
+        fresh=args.fresh,
     )
 
 
@@ -119,7 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("interrupted; files written so far are complete.", file=sys.stderr)
+        print("interrupted; files written so far are complete. Run the same command again to resume "
+              "from the last completed epoch (or add --fresh to start over).", file=sys.stderr)
         return 130
     print()
     print(table, end="")

@@ -5,23 +5,23 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from digit_recognizer.catalog import STUDY_MODELS
 from digit_recognizer.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
 
-# The study's text: 5 epochs, Adam, learning rate 1e-5, batch 32.
-DEFAULT_EPOCHS = 5
-DEFAULT_LR = 1e-5
-DEFAULT_BATCH_SIZE = 32
 DEFAULT_SEED = 42
+# Per-model training state of an unfinished run, removed once the run completes.
+STATE_DIRNAME = ".training_state"
 
 
 @dataclass
 class RunConfig:
     """Everything one `test.py` run needs to know."""
 
-    models: list[str] = field(default_factory=lambda: ["ann", "cnn", "vgg16"])
-    epochs: int = DEFAULT_EPOCHS
-    lr: float = DEFAULT_LR
-    batch_size: int = DEFAULT_BATCH_SIZE
+    models: list[str] = field(default_factory=lambda: list(STUDY_MODELS))
+    # None: each model's recipe decides (the study's 5 epochs, lr 1e-5, batch 32 for its three models).
+    epochs: int | None = None
+    lr: float | None = None
+    batch_size: int | None = None
     seed: int = DEFAULT_SEED
     limit: int | None = None
     data: Path | None = None
@@ -31,6 +31,8 @@ class RunConfig:
     steps_per_execution: int = 48
     jit_compile: bool = False
     verbose: int = 1
+    # Discard the state of an interrupted run instead of resuming it.
+    fresh: bool = False
 
     @property
     def models_dir(self) -> Path:
@@ -48,8 +50,12 @@ class RunConfig:
     def results_md(self) -> Path:
         return self.output_dir / "results.md"
 
-    def hyperparameters(self) -> dict:
-        """The settings recorded beside each result."""
+    @property
+    def state_dir(self) -> Path:
+        return self.output_dir / STATE_DIRNAME
+
+    def settings(self) -> dict:
+        """What must match for an interrupted run to be resumed rather than restarted."""
         picked = asdict(self)
-        keys = ("epochs", "lr", "batch_size", "seed", "limit", "steps_per_execution", "jit_compile")
-        return {key: picked[key] for key in keys}
+        keys = ("models", "epochs", "lr", "batch_size", "seed", "limit", "precision")
+        return {key: picked[key] for key in keys} | {"data": str(self.data) if self.data else None}

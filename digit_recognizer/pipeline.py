@@ -1,14 +1,19 @@
-"""The study, end to end: load → split → for each model build, train, evaluate, save, plot, record."""
+"""The study, end to end: load → split → for each model build, train, evaluate, save, plot, record.
+
+An interrupted run started again with the same command resumes (see ``resume``).
+"""
 
 from __future__ import annotations
 
 import keras
 
-from digit_recognizer import artifacts, plots, precision, registry, results
+from digit_recognizer import artifacts, plots, precision, recipes, registry, results
 from digit_recognizer.catalog import DISPLAY_NAMES
 from digit_recognizer.config import RunConfig
 from digit_recognizer.data import Splits, load_splits
 from digit_recognizer.evaluation import Evaluation, evaluate
+from digit_recognizer.recipes import Recipe
+from digit_recognizer.resume import RunState
 from digit_recognizer.training import TrainingRun, fit, seed_everything
 
 
@@ -18,21 +23,34 @@ def run(config: RunConfig) -> str:
     _say(config, f"data: {splits.sizes()}")
     policy = precision.resolve(config.precision)
     _say(config, f"precision: {policy}")
+    state = RunState.begin(config.state_dir, config.settings(), config.fresh)
+    if state.discarded:
+        _notice(f"an unfinished run's state was discarded ({state.discarded}); starting afresh")
     records = results.load(config.results_json)
     versions = results.library_versions()
-    table = ""
     for name in config.models:
+        title = DISPLAY_NAMES[name]
+        if name in state.finished:
+            _notice(f"{title}: finished before the interruption, skipped")
+            continue
+        recipe = recipes.for_model(name, config.epochs, config.lr, config.batch_size)
         seed_everything(config.seed)
         precision.apply(policy)
         model = registry.build(name)
-        _say(config, f"training {DISPLAY_NAMES[name]} ({model.count_params():,} parameters)")
-        trained = fit(model, splits, config)
+        done = state.completed_epochs(name)
+        if done:
+            _notice(f"{title}: resuming after epoch {done} of {recipe.epochs}")
+        _say(config, f"training {title} ({model.count_params():,} parameters)")
+        trained = fit(model, splits, recipe, config, state.model_dir(name))
         evaluation = evaluate(trained, splits)
         write_outputs(name, trained, evaluation, config)
-        records[name] = record(trained, evaluation, config, splits) | {"precision": policy, "versions": versions}
-        table = results.save(records, config.results_json, config.results_md)
-        _say(config, f"{DISPLAY_NAMES[name]}: test accuracy {evaluation.metrics['test_accuracy']:.4f}")
-    return table
+        records[name] = record(trained, evaluation, recipe, config, splits) | {"precision": policy,
+                                                                                "versions": versions}
+        results.save(records, config.results_json, config.results_md)
+        state.finish(name)
+        _say(config, f"{title}: test accuracy {evaluation.metrics['test_accuracy']:.4f}")
+    state.complete()
+    return results.save(records, config.results_json, config.results_md)
 
 
 def write_outputs(name: str, trained: TrainingRun, evaluation: Evaluation, config: RunConfig) -> None:
@@ -49,14 +67,18 @@ def write_outputs(name: str, trained: TrainingRun, evaluation: Evaluation, confi
     artifacts.write_text(plots_dir / f"{name}_summary.txt", artifacts.summary_text(trained.model))
 
 
-def record(trained: TrainingRun, evaluation: Evaluation, config: RunConfig, splits: Splits) -> dict:
+def record(trained: TrainingRun, evaluation: Evaluation, recipe: Recipe, config: RunConfig, splits: Splits) -> dict:
     """One row of ``results.json``."""
     model: keras.Model = trained.model
     return {
         **evaluation.metrics,
         "train_seconds": round(trained.seconds, 2),
         "parameters": int(model.count_params()),
-        **config.hyperparameters(),
+        **recipe.as_record(),
+        "seed": config.seed,
+        "limit": config.limit,
+        "steps_per_execution": config.steps_per_execution,
+        "jit_compile": config.jit_compile,
         "sizes": splits.sizes(),
     }
 
@@ -64,3 +86,8 @@ def record(trained: TrainingRun, evaluation: Evaluation, config: RunConfig, spli
 def _say(config: RunConfig, message: str) -> None:
     if config.verbose:
         print(message, flush=True)
+
+
+def _notice(message: str) -> None:
+    """Resuming, skipping or discarding earlier work is always reported, even with --quiet."""
+    print(message, flush=True)

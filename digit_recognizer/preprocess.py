@@ -147,7 +147,19 @@ def find_boxes(mask: np.ndarray, min_size: float | None = None) -> list[Box]:
     tallest = max((box.h for box in boxes), default=0)
     smallest = max(min_size or SPECK_FRACTION * min(mask.shape), SPECK_OF_TALLEST * tallest)
     kept = [box for box in boxes if max(box.w, box.h) >= smallest]
-    return sorted(kept, key=lambda box: box.x)
+    return reading_order(kept)
+
+
+def reading_order(boxes: list[Box]) -> list[Box]:
+    """Line by line from the top, left to right within a line; boxes overlapping vertically share a line."""
+    lines: list[list[Box]] = []
+    for box in sorted(boxes, key=lambda box: box.y + box.h / 2):
+        line = lines[-1] if lines else None
+        if line and box.y + box.h / 2 < max(member.bottom for member in line):
+            line.append(box)
+        else:
+            lines.append([box])
+    return [box for line in lines for box in sorted(line, key=lambda box: box.x)]
 
 
 def _belong_together(a: Box, b: Box) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import keras
 
 import ANN
+import BEST
 import CNN
 import VGG16
 from digit_recognizer.catalog import MODEL_NAMES
@@ -15,6 +16,7 @@ BUILDERS: dict[str, Callable[..., keras.Model]] = {
     "ann": ANN.build,
     "cnn": CNN.build,
     "vgg16": VGG16.build,
+    "best": BEST.build,
 }
 assert tuple(BUILDERS) == MODEL_NAMES, "every catalogued model needs a builder"
 __all__ = ["BUILDERS", "build"]

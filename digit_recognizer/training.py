@@ -1,19 +1,31 @@
-"""Compiling and fitting one model with the study's optimiser and loss."""
+"""Compiling and fitting one model by its recipe, resumable from the last completed epoch."""
 
 from __future__ import annotations
 
+import csv
+import math
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import keras
 
+from digit_recognizer.augment import AugmentedBatches, EpochSync
 from digit_recognizer.config import RunConfig
 from digit_recognizer.data import Splits
+from digit_recognizer.recipes import Recipe
+
+HISTORY_FILE = "history.csv"
+BACKUP_DIR = "backup"
+# Cosine schedules end at this fraction of the initial learning rate.
+COSINE_FLOOR = 0.01
+# Weight averaging over roughly the last 100 steps: smooths the final weights without lagging behind.
+EMA_MOMENTUM = 0.99
 
 
 @dataclass
 class TrainingRun:
-    """A trained model with its per-epoch history and the wall time its fit took."""
+    """A trained model with its per-epoch history and the wall time its epochs took (across resumes)."""
 
     model: keras.Model
     history: dict[str, list[float]]
@@ -30,17 +42,27 @@ def seed_everything(seed: int) -> None:
     keras.utils.set_random_seed(seed)
 
 
+def make_optimizer(recipe: Recipe, steps_per_epoch: int) -> keras.optimizers.Adam:
+    """Adam at the recipe's rate, constant or cosine-decayed over the whole run, optionally averaging weights."""
+    rate: float | keras.optimizers.schedules.LearningRateSchedule = recipe.lr
+    if recipe.schedule == "cosine":
+        rate = keras.optimizers.schedules.CosineDecay(recipe.lr, recipe.epochs * steps_per_epoch, alpha=COSINE_FLOOR)
+    elif recipe.schedule != "constant":
+        raise ValueError(f"unknown schedule {recipe.schedule!r}; use 'constant' or 'cosine'.")
+    return keras.optimizers.Adam(learning_rate=rate, use_ema=recipe.ema, ema_momentum=EMA_MOMENTUM)
+
+
 def compile_model(
-    model: keras.Model, lr: float, steps_per_execution: int = 1, jit_compile: bool = False
+    model: keras.Model, optimizer: keras.optimizers.Optimizer, steps_per_execution: int = 1, jit_compile: bool = False
 ) -> keras.Model:
-    """Adam + sparse categorical cross-entropy on the softmax *probabilities*.
+    """Sparse categorical cross-entropy on the softmax *probabilities*.
 
     The original passed ``from_logits=True`` although its models end in softmax, which squashes the
     gradients; the loss here matches what the models output. ``steps_per_execution`` runs several
     batches per compiled call (same batches, same updates, less Python overhead per step).
     """
     model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=lr),
+        optimizer=optimizer,
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=False),
         metrics=["accuracy"],
         steps_per_execution=steps_per_execution,
@@ -49,19 +71,65 @@ def compile_model(
     return model
 
 
-def fit(model: keras.Model, splits: Splits, config: RunConfig) -> TrainingRun:
-    """Train on the training split, validating after every epoch as the study did."""
-    compile_model(model, config.lr, config.steps_per_execution, config.jit_compile)
-    start = time.perf_counter()
-    history = model.fit(
-        splits.x_train,
-        splits.y_train,
+class EpochTimer(keras.callbacks.Callback):
+    """Adds each epoch's wall time to its logs, so the history (and a resumed run's total) carries it."""
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if logs is not None:
+            logs["seconds"] = time.perf_counter() - self._start
+
+
+def training_inputs(splits: Splits, recipe: Recipe, seed: int) -> tuple[dict, list[keras.callbacks.Callback]]:
+    """``fit`` arguments for the training split (arrays, or augmented batches) and the callbacks they need."""
+    if not recipe.augment:
+        return {"x": splits.x_train, "y": splits.y_train, "batch_size": recipe.batch_size, "shuffle": True}, []
+    batches = AugmentedBatches(splits.x_train, splits.y_train, recipe.batch_size, seed)
+    return {"x": batches}, [EpochSync(batches)]
+
+
+def fit(
+    model: keras.Model, splits: Splits, recipe: Recipe, config: RunConfig, state_dir: Path | None = None
+) -> TrainingRun:
+    """Train on the training split, validating after every epoch as the study did.
+
+    With ``state_dir``, every completed epoch is backed up there (weights, optimizer, epoch, history),
+    and a later call with the same directory continues from that epoch instead of starting over.
+    """
+    steps_per_epoch = math.ceil(len(splits.y_train) / recipe.batch_size)
+    compile_model(model, make_optimizer(recipe, steps_per_epoch), config.steps_per_execution, config.jit_compile)
+    inputs, callbacks = training_inputs(splits, recipe, config.seed)
+    callbacks.append(EpochTimer())
+    if recipe.ema:
+        callbacks.append(keras.callbacks.SwapEMAWeights())
+    if state_dir is not None:
+        # The history row goes first: an epoch logged but not backed up is retrained and logged again.
+        callbacks += [
+            keras.callbacks.CSVLogger(str(state_dir / HISTORY_FILE), append=True),
+            keras.callbacks.BackupAndRestore(
+                str(state_dir / BACKUP_DIR), delete_checkpoint=False, double_checkpoint=True
+            ),
+        ]
+    result = model.fit(
+        **inputs,
         validation_data=(splits.x_val, splits.y_val),
-        epochs=config.epochs,
-        batch_size=config.batch_size,
-        shuffle=True,
+        epochs=recipe.epochs,
+        callbacks=callbacks,
         verbose=config.verbose,
     )
-    seconds = time.perf_counter() - start
-    per_epoch = {key: [float(value) for value in values] for key, values in history.history.items()}
-    return TrainingRun(model=model, history=per_epoch, seconds=seconds)
+    history = read_history(state_dir / HISTORY_FILE) if state_dir is not None else result.history
+    seconds = history.pop("seconds", [])
+    per_epoch = {key: [float(value) for value in values] for key, values in history.items()}
+    return TrainingRun(model=model, history=per_epoch, seconds=float(sum(seconds)))
+
+
+def read_history(path: Path) -> dict[str, list[float]]:
+    """Per-epoch logs written by ``CSVLogger`` across resumes: the last complete row of each epoch, in order."""
+    with path.open(newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if all(row.values())]
+    by_epoch = {int(row.pop("epoch")): row for row in rows}
+    ordered = [by_epoch[epoch] for epoch in sorted(by_epoch)]
+    keys = list(ordered[0]) if ordered else []
+    return {key: [float(row[key]) for row in ordered] for key in keys}

@@ -70,6 +70,7 @@ BROKEN = {
     "wrong shape": (lambda a: a | {"x_train": a["x_train"][:, :, :27]}, r"x_train has shape \(100, 28, 27\)"),
     "flat images": (lambda a: a | {"x_test": a["x_test"].reshape(100, 784)}, r"x_test has shape \(100, 784\)"),
     "float pixels": (lambda a: a | {"x_train": a["x_train"].astype(np.float32)}, "x_train has dtype float32"),
+    "NaN pixels": (lambda a: a | {"x_test": np.full((100, 28, 28), np.nan)}, "x_test has dtype float64"),
     "label 10": (lambda a: a | {"y_train": np.full(100, 10, np.uint8)}, "labels 10..10; expected 0-9"),
     "negative label": (lambda a: a | {"y_test": np.full(100, -1, np.int64)}, "labels -1..-1"),
     "float labels": (lambda a: a | {"y_test": a["y_test"].astype(np.float64)}, "expected integer labels"),
@@ -114,6 +115,7 @@ def test_unreadable_files(tmp_path: Path, mnist_path: Path) -> None:
     [
         (["--data", "/nonexistent/mnist.npz"], "file not found"),
         (["--epochs", "0"], "--epochs: must be at least 1"),
+        (["--epochs=-3"], "--epochs: must be at least 1"),
         (["--batch-size", "0"], "--batch-size: must be at least 1"),
         (["--lr", "0"], "--lr: must be a positive number"),
         (["--lr=-1e-3"], "--lr: must be a positive number"),

@@ -9,6 +9,7 @@ import keras
 import numpy as np
 import pytest
 
+from digit_recognizer import recipes
 from digit_recognizer.config import RunConfig
 from digit_recognizer.data import load_splits
 from digit_recognizer.pipeline import run
@@ -77,8 +78,8 @@ def test_cnn_learns_from_a_few_thousand_images(mnist_path: Path) -> None:
     # Batch norm's moving statistics need a few hundred steps to settle before inference is accurate.
     splits = load_splits(mnist_path, limit=4000)
     seed_everything(0)
-    config = RunConfig(epochs=4, lr=1e-3, batch_size=32, verbose=0)
-    trained = fit(build("cnn"), splits, config)
+    recipe = recipes.for_model("cnn", epochs=4, lr=1e-3)
+    trained = fit(build("cnn"), splits, recipe, RunConfig(verbose=0))
     predictions = trained.model.predict(splits.x_test, verbose=0).argmax(axis=1)
     accuracy = float(np.mean(predictions == splits.y_test))
     assert accuracy > 0.9, f"CNN test accuracy {accuracy:.3f} after 4 epochs on 4,000 images"
@@ -97,7 +98,7 @@ def test_steps_per_execution_does_not_change_training(tmp_path: Path, mnist_path
 
 def test_same_seed_same_results(tmp_path: Path, mnist_path: Path) -> None:
     def once(directory: str) -> dict:
-        config = RunConfig(models=["ann", "cnn"], epochs=1, limit=500, data=mnist_path,
+        config = RunConfig(models=["ann", "cnn", "best"], epochs=1, limit=500, data=mnist_path,
                            output_dir=tmp_path / directory, verbose=0)
         run(config)
         records = json.loads(config.results_json.read_text())["models"]

@@ -49,3 +49,21 @@ def test_plain_output_and_missing_model(tmp_path: Path, models_dir: Path) -> Non
     result = predict("--models-dir", str(tmp_path), str(tmp_path / "zero.png"))
     assert result.returncode == 2
     assert "python test.py --models cnn" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unusual_picture_files(tmp_path: Path, models_dir: Path) -> None:
+    """16-bit greys read like 8-bit ones; a 1×1 picture reads as blank; a 20,000² picture is refused unread."""
+    drawing = render_strokes(s.seven(60) + s.one(300))
+    Image.fromarray((255 - drawing).astype(np.uint16) * 257).save(tmp_path / "sixteen_bit.png")
+    Image.new("L", (1, 1), 255).save(tmp_path / "one_pixel.png")
+    Image.new("1", (20_000, 20_000), 1).save(tmp_path / "huge.png")
+    (tmp_path / "text.png").write_text("digits: 71\n")
+    names = ["sixteen_bit.png", "one_pixel.png", "huge.png", "text.png"]
+    result = predict("--json", "--models-dir", str(models_dir), *(str(tmp_path / name) for name in names))
+    assert result.returncode == 1
+    lines = {Path(line["image"]).name: line for line in map(json.loads, result.stdout.splitlines())}
+    assert lines["sixteen_bit.png"]["digits"] == "71"
+    assert lines["one_pixel.png"]["digits"] == ""
+    assert "huge.png: the image is too large to read safely" in result.stderr
+    assert "text.png: not an image file" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -97,3 +97,21 @@ def test_polarity_colour_and_depth_do_not_matter() -> None:
 def test_unusable_arrays_are_refused(bad: np.ndarray) -> None:
     with pytest.raises(ImageError):
         to_grey(bad)
+
+
+def test_one_stroke_across_the_whole_canvas_is_one_shape() -> None:
+    for stroke in (s.line(0, 200, 640, 200), s.line(0, 0, 640, 400), s.line(320, 0, 320, 400)):
+        digits = extract_digits(render_strokes([stroke]), MIN_DIGIT_SIZE)
+        assert len(digits) == 1 and digits.batch.shape == (1, 28, 28, 1)
+        assert 0.0 <= digits.batch.min() and digits.batch.max() == pytest.approx(1.0)
+
+
+def test_fifty_digits_at_once_in_reading_order() -> None:
+    """Three lines of ones (17 + 17 + 16), the middle line's slightly slanted: read line by line."""
+    places = [(20 + 37 * col, 20 + 125 * row + col) for row in range(3) for col in range(17 if row < 2 else 16)]
+    strokes = [stroke for x, top in places for stroke in s.one(x, top, 60)]
+    digits = extract_digits(render_strokes(strokes), MIN_DIGIT_SIZE)
+    assert len(digits) == 50 and digits.batch.shape == (50, 28, 28, 1)
+    centres = np.array([(box.x + box.w / 2, box.y + box.h / 2) for box in digits.boxes])
+    expected = np.array([(x, top + 30) for x, top in places])
+    np.testing.assert_allclose(centres, expected, atol=2)

@@ -1,0 +1,43 @@
+"""How each model is trained: the study's settings for its three models, a tuned recipe for the recommended one.
+
+A recipe is the training maths (epochs, learning rate and its schedule, batch, augmentation, weight
+averaging); command-line options override any of its first three fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+
+from digit_recognizer.catalog import MODEL_NAMES
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Training settings for one model."""
+
+    epochs: int
+    lr: float
+    batch_size: int
+    # "constant" (the study) or "cosine": decay to 1% of ``lr`` over the run.
+    schedule: str = "constant"
+    augment: bool = False
+    # Evaluate and ship an exponential moving average of the weights (Adam's ``use_ema``).
+    ema: bool = False
+
+    def as_record(self) -> dict:
+        return asdict(self)
+
+
+# The study's text: 5 epochs, Adam, learning rate 1e-5, batch 32.
+STUDY = Recipe(epochs=5, lr=1e-5, batch_size=32)
+# Chosen on the validation split (see README, "The recommendation").
+BEST = Recipe(epochs=40, lr=2e-3, batch_size=128, schedule="cosine", augment=True, ema=True)
+
+RECIPES: dict[str, Recipe] = {"ann": STUDY, "cnn": STUDY, "vgg16": STUDY, "best": BEST}
+assert tuple(RECIPES) == MODEL_NAMES, "every catalogued model needs a recipe"
+
+
+def for_model(name: str, epochs: int | None = None, lr: float | None = None, batch_size: int | None = None) -> Recipe:
+    """The model's recipe with any explicitly given option in place of its own value."""
+    overrides = {"epochs": epochs, "lr": lr, "batch_size": batch_size}
+    return replace(RECIPES[name], **{key: value for key, value in overrides.items() if value is not None})

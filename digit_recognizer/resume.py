@@ -1,0 +1,75 @@
+"""The state of an unfinished run, so the same command started again continues instead of starting over.
+
+``<output>/.training_state/run.json`` records the run's settings and the models it has finished; each
+model in progress has a folder with its last completed epoch (Keras ``BackupAndRestore``) and its
+per-epoch history. The whole folder is removed when the run completes.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from digit_recognizer.artifacts import write_json
+
+MANIFEST = "run.json"
+# Written by keras.callbacks.BackupAndRestore beside its weights.
+EPOCH_FILE = Path("backup") / "training_metadata.json"
+
+
+@dataclass
+class RunState:
+    """Settings and finished models of the run under way in ``directory``."""
+
+    directory: Path
+    settings: dict
+    finished: list[str] = field(default_factory=list)
+    # Why the state found on disk was not resumed, if there was one.
+    discarded: str | None = None
+
+    @classmethod
+    def begin(cls, directory: Path, settings: dict, fresh: bool = False) -> RunState:
+        """Resume the unfinished run in ``directory`` if it had the same settings; otherwise start clean."""
+        manifest = _read_json(directory / MANIFEST)
+        settings = json.loads(json.dumps(settings))
+        if manifest is not None and not fresh and manifest.get("settings") == settings:
+            return cls(directory, settings, list(manifest.get("finished", [])))
+        discarded = None
+        if manifest is not None or directory.exists():
+            discarded = "--fresh was given" if fresh else "its settings differ from this command's"
+            shutil.rmtree(directory, ignore_errors=True)
+        state = cls(directory, settings, discarded=discarded)
+        state._save()
+        return state
+
+    def model_dir(self, name: str) -> Path:
+        path = self.directory / name
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def completed_epochs(self, name: str) -> int:
+        """Epochs of ``name`` already backed up by an earlier, interrupted attempt (0 if none)."""
+        metadata = _read_json(self.directory / name / EPOCH_FILE)
+        return int(metadata.get("epoch", 0)) if metadata else 0
+
+    def finish(self, name: str) -> None:
+        """``name``'s outputs are all written: a restart skips it and its backup is no longer needed."""
+        self.finished.append(name)
+        self._save()
+        shutil.rmtree(self.directory / name, ignore_errors=True)
+
+    def complete(self) -> None:
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def _save(self) -> None:
+        write_json(self.directory / MANIFEST, {"settings": self.settings, "finished": self.finished})
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
