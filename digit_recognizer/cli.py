@@ -21,7 +21,7 @@ class UsageError(Exception):
     """A user-supplied option or path is unusable; the message says which and why."""
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
@@ -59,14 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--models", type=_model_list, default=list(STUDY_MODELS),
                         help=f"comma-separated models to train, from {','.join(MODEL_NAMES)} "
                              f"(default: the study's {','.join(STUDY_MODELS)})")
-    parser.add_argument("--epochs", type=_positive_int, default=None,
+    parser.add_argument("--epochs", type=positive_int, default=None,
                         help="epochs (default: the model's recipe; 5 for the study's models, 40 for best)")
     parser.add_argument("--lr", type=_positive_float, default=None,
                         help="Adam learning rate (default: the recipe's; 1e-5 for the study's models)")
-    parser.add_argument("--batch-size", type=_positive_int, default=None,
+    parser.add_argument("--batch-size", type=positive_int, default=None,
                         help="batch size (default: the recipe's; 32 for the study's models)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (default: 42)")
-    parser.add_argument("--limit", type=_positive_int, default=None,
+    parser.add_argument("--limit", type=positive_int, default=None,
                         help="use at most N images of each split, for quick runs")
     parser.add_argument("--data", type=Path, default=None,
                         help=f"local MNIST .npz (default: ${ENV_VAR}, else download through Keras)")
@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="where models/, plots/ and results.json go (default: the repository root)")
     parser.add_argument("--precision", choices=precision.CHOICES, default=precision.AUTO,
                         help="auto (default): mixed_bfloat16 on CPUs with native bf16, else float32")
-    parser.add_argument("--steps-per-execution", type=_positive_int, default=RunConfig.steps_per_execution,
+    parser.add_argument("--steps-per-execution", type=positive_int, default=RunConfig.steps_per_execution,
                         help="batches per compiled call: less per-step overhead, same training (default: 48)")
     parser.add_argument("--xla", action="store_true", help="compile the training step with XLA")
     parser.add_argument("--fresh", action="store_true",
@@ -104,7 +104,12 @@ def parse_config(argv: list[str] | None = None) -> RunConfig:
 
 def check_writable(config: RunConfig) -> None:
     """Fail before training, not after an hour of it, when the outputs cannot be written."""
-    for directory in (config.output_dir, config.models_dir, config.plots_dir):
+    check_writable_dirs([config.output_dir, config.models_dir, config.plots_dir])
+
+
+def check_writable_dirs(directories: list[Path]) -> None:
+    """Create each directory and write a scratch file in it, or raise UsageError naming the problem."""
+    for directory in directories:
         try:
             directory.mkdir(parents=True, exist_ok=True)
             with tempfile.TemporaryFile(dir=directory):

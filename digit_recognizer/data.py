@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,8 +132,11 @@ def normalise(images: np.ndarray) -> np.ndarray:
     return (images.astype(np.float32) / 255.0)[..., np.newaxis]
 
 
-def split(raw: RawMnist, limit: int | None = None) -> Splits:
-    """The study's split: first 80% of the training set trains, last 20% validates; test kept apart."""
+def split(raw: RawMnist, limit: int | None = None, prepare: Callable[[np.ndarray], np.ndarray] = normalise) -> Splits:
+    """The study's split: first 80% of the training set trains, last 20% validates; test kept apart.
+
+    ``prepare`` turns each split's uint8 images into model input (default: the study's [0, 1] scaling).
+    """
     split_at = int(np.floor(len(raw.x_train) * (1.0 - VALIDATION_FRACTION)))
     parts = {
         "train": (raw.x_train[:split_at], raw.y_train[:split_at]),
@@ -143,7 +147,7 @@ def split(raw: RawMnist, limit: int | None = None) -> Splits:
     for name, (x, y) in parts.items():
         if limit is not None:
             x, y = x[:limit], y[:limit]
-        out[f"x_{name}"] = normalise(x)
+        out[f"x_{name}"] = prepare(x)
         out[f"y_{name}"] = y.astype(np.int64)
     return Splits(**out)
 

@@ -43,3 +43,26 @@ def plot_confusion(evaluation: Evaluation, title: str, path: Path) -> None:
     )
     axis.set_title(title)
     _save(figure, path)
+
+
+def plot_study(summary: dict, path: Path) -> None:
+    """Mean test error (± sd over seeds) per preprocessing variant and model; * marks a significant change."""
+    rows = summary["rows"]
+    models = list(dict.fromkeys(row["model"] for row in rows))
+    names = list(dict.fromkeys(row["variant"] for row in rows))
+    figure, axes = plt.subplots(1, len(models), figsize=(4.5 * len(models), 4), squeeze=False)
+    for axis, model in zip(axes[0], models, strict=True):
+        cells = {row["variant"]: row for row in rows if row["model"] == model}
+        shown = [name for name in names if name in cells]
+        means = [100 * cells[name]["error_mean"] for name in shown]
+        errors = [100 * cells[name]["error_sd"] for name in shown]
+        colours = ["#1a73e8" if cells[name].get("significant") else "#9aa0a6" for name in shown]
+        axis.bar(range(len(shown)), means, yerr=errors, capsize=4, color=colours)
+        for index, name in enumerate(shown):
+            if cells[name].get("significant"):
+                axis.text(index, means[index] + errors[index], "*", ha="center", va="bottom", fontsize=14)
+        axis.set_xticks(range(len(shown)), shown, rotation=30, ha="right")
+        axis.set_ylabel("test error % (mean ± sd over seeds)")
+        axis.set_title(f"{model.upper()}: blue * = significant vs unit (Holm)")
+        axis.grid(axis="y", alpha=0.3)
+    _save(figure, path)
