@@ -83,3 +83,19 @@ def test_quick_study_runs_every_cell_and_resumes(tmp_path: Path, mnist_path: Pat
     again = study()
     assert again.returncode == 0 and "seed 1: test error" not in again.stdout, "finished runs are not retrained"
     assert json.loads((tmp_path / "plots" / "study_quick.json").read_text()) == summary
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--seeds", "one"], "not a comma-separated list of whole numbers"),
+        (["--variants", "blur"], "unknown blur"),
+        (["--models", "best"], "unknown best"),
+        (["--data", "/nonexistent/mnist.npz"], "file not found"),
+    ],
+)
+def test_study_reports_user_mistakes_without_traceback(args: list[str], message: str) -> None:
+    result = subprocess.run([sys.executable, "-m", "digit_recognizer", "study", "--quick", *args], cwd=REPO_ROOT,
+                            env=os.environ.copy(), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert message in result.stderr and "Traceback" not in result.stderr
