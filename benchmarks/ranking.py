@@ -48,6 +48,12 @@ def single_image_ms(models: list, image: np.ndarray) -> float:
     return 1000 * statistics.median(times)
 
 
+def _duration(seconds: float | None) -> str:
+    if not seconds:
+        return "—"
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
+
+
 def main() -> None:
     p = parser(__doc__.splitlines()[0])
     p.set_defaults(models=",".join(MODEL_NAMES))
@@ -72,7 +78,7 @@ def main() -> None:
     lines = ["| rank | model | test acc % | errors /10,000 | parameters | training | inference img/s (batch 256) "
              "| one digit ms |", "|---:|---|---:|---:|---:|---:|---:|---:|"]
     for rank, row in enumerate(rows, 1):
-        train = f"{row['train_seconds'] / 60:.0f} min" if row["train_seconds"] else "—"
+        train = _duration(row["train_seconds"])
         errors = round((1 - row["test_accuracy"]) * len(splits.y_test))
         lines.append(f"| {rank} | {row['model']} | {100 * row['test_accuracy']:.2f} | {errors} "
                      f"| {row['parameters']:,} | {train} | {row['images_per_second']:,.0f} "
