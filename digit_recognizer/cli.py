@@ -51,6 +51,13 @@ def _model_list(text: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def _device_list(text: str) -> list[str]:
+    devices = [device.strip() for device in text.split(",") if device.strip()]
+    if not devices:
+        raise argparse.ArgumentTypeError("name at least one device, e.g. /gpu:0")
+    return devices
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="test.py",
@@ -77,6 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--steps-per-execution", type=positive_int, default=RunConfig.steps_per_execution,
                         help="batches per compiled call: less per-step overhead, same training (default: 48)")
     parser.add_argument("--xla", action="store_true", help="compile the training step with XLA")
+    parser.add_argument("--strategy", choices=("default", "mirrored"), default="default",
+                        help="default: one device; mirrored: tf.distribute.MirroredStrategy over all local GPUs "
+                             "or --devices (--batch-size is then per replica)")
+    parser.add_argument("--devices", type=_device_list, default=None,
+                        help="comma-separated devices for --strategy mirrored, e.g. /gpu:0,/gpu:1")
+    parser.add_argument("--split-cpu", type=positive_int, default=None, metavar="N",
+                        help="split the CPU into N logical devices and mirror over them (try mirrored without GPUs)")
     parser.add_argument("--fresh", action="store_true",
                         help="start over instead of resuming an interrupted run in the same --output-dir")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -99,6 +113,9 @@ def parse_config(argv: list[str] | None = None) -> RunConfig:
         jit_compile=args.xla,
         verbose=0 if args.quiet else 1,
         fresh=args.fresh,
+        strategy="mirrored" if args.split_cpu else args.strategy,
+        devices=args.devices,
+        split_cpu=args.split_cpu,
     )
 
 

@@ -33,6 +33,11 @@ class RunConfig:
     verbose: int = 1
     # Discard the state of an interrupted run instead of resuming it.
     fresh: bool = False
+    # tf.distribute: "default" (one device) or "mirrored" (one replica per device named, or per local GPU).
+    strategy: str = "default"
+    devices: list[str] | None = None
+    # Split the CPU into this many logical devices first (to use ``mirrored`` on a machine without GPUs).
+    split_cpu: int | None = None
 
     @property
     def models_dir(self) -> Path:

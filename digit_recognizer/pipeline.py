@@ -5,9 +5,11 @@ An interrupted run started again with the same command resumes (see ``resume``).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import keras
 
-from digit_recognizer import artifacts, plots, precision, recipes, registry, results
+from digit_recognizer import artifacts, distribute, plots, precision, recipes, registry, results
 from digit_recognizer.catalog import DISPLAY_NAMES
 from digit_recognizer.config import RunConfig
 from digit_recognizer.data import Splits, load_splits
@@ -19,10 +21,19 @@ from digit_recognizer.training import TrainingRun, fit, seed_everything
 
 def run(config: RunConfig) -> str:
     """Train every requested model; returns the Markdown results table (also written to disk)."""
+    devices = distribute.split_cpu(config.split_cpu) if config.split_cpu else config.devices
+    strategy = distribute.make_strategy(config.strategy, devices)
+    replicas = strategy.num_replicas_in_sync
+    if config.strategy != distribute.DEFAULT and config.steps_per_execution > 1:
+        # Keras 3's multi-step training loop fails under MirroredStrategy ("must feed a value for placeholder").
+        _notice("steps per execution set to 1: several steps per call are not supported with tf.distribute")
+        config = replace(config, steps_per_execution=1)
     splits = load_splits(config.data, config.limit)
     _say(config, f"data: {splits.sizes()}")
     policy = precision.resolve(config.precision)
     _say(config, f"precision: {policy}")
+    if config.strategy != distribute.DEFAULT:
+        _say(config, f"strategy: {config.strategy}, {replicas} replicas ({', '.join(devices or ['all GPUs'])})")
     state = RunState.begin(config.state_dir, config.settings(), config.fresh)
     if state.discarded:
         _notice(f"an unfinished run's state was discarded ({state.discarded}); starting afresh")
@@ -36,16 +47,17 @@ def run(config: RunConfig) -> str:
         recipe = recipes.for_model(name, config.epochs, config.lr, config.batch_size)
         seed_everything(config.seed)
         precision.apply(policy)
-        model = registry.build(name)
         done = state.completed_epochs(name)
         if done:
             _notice(f"{title}: resuming after epoch {done} of {recipe.epochs}")
-        _say(config, f"training {title} ({model.count_params():,} parameters)")
-        trained = fit(model, splits, recipe, config, state.model_dir(name))
+        with strategy.scope():
+            model = registry.build(name)
+            _say(config, f"training {title} ({model.count_params():,} parameters)")
+            trained = fit(model, splits, recipe, config, state.model_dir(name), replicas)
         evaluation = evaluate(trained, splits)
         write_outputs(name, trained, evaluation, config)
-        records[name] = record(trained, evaluation, recipe, config, splits) | {"precision": policy,
-                                                                                "versions": versions}
+        records[name] = record(trained, evaluation, recipe, config, splits) | {
+            "precision": policy, "strategy": config.strategy, "replicas": replicas, "versions": versions}
         results.save(records, config.results_json, config.results_md)
         state.finish(name)
         _say(config, f"{title}: test accuracy {evaluation.metrics['test_accuracy']:.4f}")

@@ -82,25 +82,34 @@ class EpochTimer(keras.callbacks.Callback):
             logs["seconds"] = time.perf_counter() - self._start
 
 
-def training_inputs(splits: Splits, recipe: Recipe, seed: int) -> tuple[dict, list[keras.callbacks.Callback]]:
+def training_inputs(
+    splits: Splits, recipe: Recipe, seed: int, batch_size: int
+) -> tuple[dict, list[keras.callbacks.Callback]]:
     """``fit`` arguments for the training split (arrays, or augmented batches) and the callbacks they need."""
     if not recipe.augment:
-        return {"x": splits.x_train, "y": splits.y_train, "batch_size": recipe.batch_size, "shuffle": True}, []
-    batches = AugmentedBatches(splits.x_train, splits.y_train, recipe.batch_size, seed)
+        return {"x": splits.x_train, "y": splits.y_train, "batch_size": batch_size, "shuffle": True}, []
+    batches = AugmentedBatches(splits.x_train, splits.y_train, batch_size, seed)
     return {"x": batches}, [EpochSync(batches)]
 
 
 def fit(
-    model: keras.Model, splits: Splits, recipe: Recipe, config: RunConfig, state_dir: Path | None = None
+    model: keras.Model,
+    splits: Splits,
+    recipe: Recipe,
+    config: RunConfig,
+    state_dir: Path | None = None,
+    replicas: int = 1,
 ) -> TrainingRun:
     """Train on the training split, validating after every epoch as the study did.
 
     With ``state_dir``, every completed epoch is backed up there (weights, optimizer, epoch, history),
-    and a later call with the same directory continues from that epoch instead of starting over.
+    and a later call with the same directory continues from that epoch instead of starting over. Under a
+    ``tf.distribute`` strategy (call inside its scope) the recipe's batch is per replica.
     """
-    steps_per_epoch = math.ceil(len(splits.y_train) / recipe.batch_size)
+    batch_size = recipe.batch_size * replicas
+    steps_per_epoch = math.ceil(len(splits.y_train) / batch_size)
     compile_model(model, make_optimizer(recipe, steps_per_epoch), config.steps_per_execution, config.jit_compile)
-    inputs, callbacks = training_inputs(splits, recipe, config.seed)
+    inputs, callbacks = training_inputs(splits, recipe, config.seed, batch_size)
     callbacks.append(EpochTimer())
     if recipe.ema:
         callbacks.append(keras.callbacks.SwapEMAWeights())
