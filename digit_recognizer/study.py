@@ -58,30 +58,30 @@ def run(config: StudyConfig) -> str:
     policy = precision.resolve(config.precision)
     runs_path = Path(f"{config.stem}_runs.json")
     runs = _load(runs_path)
+    wanted: list[str] = []
     for name in config.models:
         for variant_name in config.variants:
-            variant = variants.VARIANTS[variant_name]
-            prepared = variants.prepare(raw, variant)
-            for seed in config.seeds:
-                recipe = _study_recipe(name, variant_name, config)
-                key = run_key(name, variant_name, seed, recipe, config.limit)
-                if key in runs:
-                    continue
+            recipe = _study_recipe(name, variant_name, config)
+            keys = {seed: run_key(name, variant_name, seed, recipe, config.limit) for seed in config.seeds}
+            wanted += keys.values()
+            missing = [seed for seed, key in keys.items() if key not in runs]
+            if not missing:
+                continue
+            prepared = variants.prepare(raw, variants.VARIANTS[variant_name])
+            for seed in missing:
                 seed_everything(seed)
                 precision.apply(policy)
                 trained = fit(registry.build(name), prepared, recipe, config.run_config(seed))
                 predicted = trained.model.predict(prepared.x_test, batch_size=512, verbose=0).argmax(axis=1)
                 error = float(np.mean(predicted != prepared.y_test))
-                runs[key] = {"model": name, "variant": variant_name, "seed": seed, "epochs": recipe.epochs,
-                             "test_error": error, "train_seconds": round(trained.seconds, 1),
-                             "predictions": "".join(map(str, predicted.tolist()))}
+                runs[keys[seed]] = {"model": name, "variant": variant_name, "seed": seed, "epochs": recipe.epochs,
+                                    "test_error": error, "train_seconds": round(trained.seconds, 1),
+                                    "predictions": "".join(map(str, predicted.tolist()))}
                 artifacts.write_json(runs_path, runs)
                 if config.verbose:
                     print(f"{DISPLAY_NAMES[name]:<5} {variant_name:<12} seed {seed}: test error {error:.2%} "
                           f"({trained.seconds:.0f} s)", flush=True)
-    wanted = {run_key(n, v, s, _study_recipe(n, v, config), config.limit)
-              for n in config.models for v in config.variants for s in config.seeds}
-    summary = analyse([runs[key] for key in runs if key in wanted], raw.y_test)
+    summary = analyse([runs[key] for key in wanted], raw.y_test)
     return write_summary(summary, config)
 
 
