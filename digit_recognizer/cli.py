@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from digit_recognizer import precision
+from digit_recognizer import distribute, precision
 from digit_recognizer.catalog import MODEL_NAMES, STUDY_MODELS
 from digit_recognizer.config import DEFAULT_SEED, RunConfig
 from digit_recognizer.data import ENV_VAR, DataError
@@ -84,9 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--steps-per-execution", type=positive_int, default=RunConfig.steps_per_execution,
                         help="batches per compiled call: less per-step overhead, same training (default: 48)")
     parser.add_argument("--xla", action="store_true", help="compile the training step with XLA")
-    parser.add_argument("--strategy", choices=("default", "mirrored"), default="default",
+    parser.add_argument("--strategy", choices=distribute.CHOICES, default=distribute.DEFAULT,
                         help="default: one device; mirrored: tf.distribute.MirroredStrategy over all local GPUs "
-                             "or --devices (--batch-size is then per replica)")
+                             "or --devices; multiworker: one process per machine, data-parallel over all their "
+                             f"devices, cluster from ${distribute.TF_CONFIG} (runs on Keras's JAX backend). "
+                             "--batch-size is then per replica")
     parser.add_argument("--devices", type=_device_list, default=None,
                         help="comma-separated devices for --strategy mirrored, e.g. /gpu:0,/gpu:1")
     parser.add_argument("--split-cpu", type=positive_int, default=None, metavar="N",
@@ -98,7 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def parse_config(argv: list[str] | None = None) -> RunConfig:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.strategy == distribute.MULTIWORKER and (args.devices or args.split_cpu):
+        parser.error("--devices and --split-cpu are for one machine; multiworker uses every device of every worker")
     return RunConfig(
         models=args.models,
         epochs=args.epochs,
@@ -139,12 +144,18 @@ def check_writable_dirs(directories: list[Path]) -> None:
 def main(argv: list[str] | None = None) -> int:
     config = parse_config(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    from digit_recognizer.pipeline import run
-
+    chief = True
     try:
-        check_writable(config)
+        if config.strategy == distribute.MULTIWORKER:
+            # Must happen before Keras is first imported (see distribute's docstring for why JAX).
+            os.environ["KERAS_BACKEND"] = "jax"
+            chief = distribute.read_cluster(os.environ.get(distribute.TF_CONFIG)).is_chief
+        from digit_recognizer.pipeline import run
+
+        if chief:
+            check_writable(config)
         table = run(config)
-    except (DataError, UsageError) as error:
+    except (DataError, UsageError, distribute.ClusterError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

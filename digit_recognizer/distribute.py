@@ -1,17 +1,119 @@
-"""Training on several devices through TensorFlow's own engine, ``tf.distribute``.
+"""Training on several devices or machines, each through its framework's own distribution engine.
 
 ``default`` is one device, as before. ``mirrored`` keeps one copy of the model per device
 (``tf.distribute.MirroredStrategy``: all local GPUs, or the devices named) and averages their gradients
-every step. The batch size option is per replica: each step processes ``batch × replicas`` images.
+every step. ``multiworker`` trains one model data-parallel across processes, usually one per machine,
+configured by ``TF_CONFIG``; worker 0 (or the ``chief`` task) coordinates and alone writes outputs.
+
+Keras 3 on TensorFlow cannot fit under ``MultiWorkerMirroredStrategy`` (keras-team/keras#20585: ``fit``
+reduces the first data batch across workers, which fails for ``PerReplica`` inputs, and then reduces
+scalar metrics along an axis they do not have). ``multiworker`` therefore runs on Keras's JAX backend:
+``keras.distribution.DataParallel`` over every device of every process, started by
+``keras.distribution.initialize`` from the same ``TF_CONFIG``.
+
+In every strategy the batch size option is per replica: each step processes ``batch × replicas`` images.
 """
 
 from __future__ import annotations
 
-import tensorflow as tf
+import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from digit_recognizer.data import Splits
+
+if TYPE_CHECKING:
+    import keras
 
 DEFAULT = "default"
 MIRRORED = "mirrored"
-CHOICES = (DEFAULT, MIRRORED)
+MULTIWORKER = "multiworker"
+CHOICES = (DEFAULT, MIRRORED, MULTIWORKER)
+TF_CONFIG = "TF_CONFIG"
+TF_CONFIG_EXAMPLE = ('{"cluster": {"worker": ["10.0.0.1:12345", "10.0.0.2:12345"]}, '
+                     '"task": {"type": "worker", "index": 0}}')
+
+
+class ClusterError(ValueError):
+    """The multi-worker cluster is misconfigured; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """The processes of a multi-worker run and which of them this one is (0 is the chief)."""
+
+    addresses: tuple[str, ...]
+    index: int
+
+    @property
+    def is_chief(self) -> bool:
+        return self.index == 0
+
+
+def read_cluster(text: str | None) -> Cluster:
+    """Parse ``TF_CONFIG``: a ``chief`` task (if any) comes first, then the ``worker`` tasks in order."""
+    if not text:
+        raise ClusterError(f"--strategy multiworker needs ${TF_CONFIG} on every worker, e.g. {TF_CONFIG_EXAMPLE}")
+    try:
+        config = json.loads(text)
+        cluster, task = config["cluster"], config["task"]
+        chiefs, workers = list(cluster.get("chief", [])), list(cluster.get("worker", []))
+        kind, index = task["type"], int(task["index"])
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise ClusterError(f"${TF_CONFIG} is not valid ({error!r}); expected e.g. {TF_CONFIG_EXAMPLE}") from None
+    if len(chiefs) > 1 or not chiefs + workers:
+        raise ClusterError(f"${TF_CONFIG} must list workers (and at most one chief); got {cluster}")
+    offsets = {"chief": (0, len(chiefs)), "worker": (len(chiefs), len(workers))}
+    if kind not in offsets or not 0 <= index < offsets[kind][1]:
+        raise ClusterError(f"${TF_CONFIG} task {task} is not in its cluster {cluster}")
+    return Cluster(tuple(str(address) for address in chiefs + workers), offsets[kind][0] + index)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where this process trains: the scope to build and fit in, and its share of the replicas and data."""
+
+    scope: Callable[[], AbstractContextManager]
+    # Devices training in sync over all processes, and those this process feeds.
+    replicas: int = 1
+    local_replicas: int = 1
+    worker: int = 0
+    workers: int = 1
+
+    @property
+    def is_chief(self) -> bool:
+        return self.worker == 0
+
+    @property
+    def resumable(self) -> bool:
+        """Epoch backups are per process; a multi-worker run starts over if interrupted."""
+        return self.workers == 1
+
+    def shard(self, splits: Splits) -> Splits:
+        """This worker's equal share of the training and validation images (all of them with one worker)."""
+        if self.workers == 1:
+            return splits
+
+        def part(x, y):
+            size = len(y) // self.workers
+            return x[self.worker :: self.workers][:size], y[self.worker :: self.workers][:size]
+
+        (x_train, y_train), (x_val, y_val) = part(splits.x_train, splits.y_train), part(splits.x_val, splits.y_val)
+        return replace(splits, x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val)
+
+    def local_copy(self, model: keras.Model, build: Callable[[], keras.Model]) -> keras.Model:
+        """A model on this process alone with ``model``'s trained weights, for evaluation and saving.
+
+        After multi-worker training the weights live on every worker's devices; predicting or saving
+        through them would need every worker to take part.
+        """
+        if self.workers == 1:
+            return model
+        local = build()
+        local.set_weights(model.get_weights())
+        return local
 
 
 def split_cpu(count: int) -> list[str]:
@@ -19,6 +121,8 @@ def split_cpu(count: int) -> list[str]:
 
     Must run before TensorFlow creates its devices, i.e. before the first operation of the process.
     """
+    import tensorflow as tf
+
     cpu = tf.config.list_physical_devices("CPU")[0]
     try:
         tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * count)
@@ -27,10 +131,38 @@ def split_cpu(count: int) -> list[str]:
     return [device.name for device in tf.config.list_logical_devices("CPU")]
 
 
-def make_strategy(name: str, devices: list[str] | None = None) -> tf.distribute.Strategy:
-    """The strategy called ``name``; ``devices`` narrows ``mirrored`` to the named devices."""
+def make_strategy(name: str, devices: list[str] | None = None):
+    """The ``tf.distribute`` strategy called ``name``; ``devices`` narrows ``mirrored`` to the named devices."""
+    import tensorflow as tf
+
     if name == DEFAULT:
         return tf.distribute.get_strategy()
     if name == MIRRORED:
         return tf.distribute.MirroredStrategy(devices=devices or None)
-    raise ValueError(f"unknown strategy {name!r}; choose from {', '.join(CHOICES)}.")
+    raise ValueError(f"unknown strategy {name!r}; choose from {DEFAULT}, {MIRRORED}.")
+
+
+def start_multiworker(cluster: Cluster) -> Placement:
+    """Join the cluster (blocks until every worker has started) and place the model on all its devices."""
+    import jax
+    import keras
+
+    if keras.backend.backend() != "jax":
+        raise ClusterError("--strategy multiworker runs on Keras's JAX backend; set KERAS_BACKEND=jax before Keras "
+                           "is imported (test.py does this itself).")
+    keras.distribution.initialize(",".join(cluster.addresses), len(cluster.addresses), cluster.index)
+    distribution = keras.distribution.DataParallel(devices=jax.devices())
+    # Each worker feeds its own shard (Placement.shard), so Keras must not shard again.
+    distribution.auto_shard_dataset = False
+    return Placement(distribution.scope, jax.device_count(), jax.local_device_count(), cluster.index,
+                     len(cluster.addresses))
+
+
+def place(strategy: str, devices: list[str] | None = None, tf_config: str | None = None) -> Placement:
+    """The placement for ``strategy``: a ``tf.distribute`` strategy, or this process's part of a cluster."""
+    if strategy == MULTIWORKER:
+        return start_multiworker(read_cluster(tf_config))
+    if strategy == DEFAULT:
+        return Placement(nullcontext)
+    mirrored = make_strategy(strategy, devices)
+    return Placement(mirrored.scope, mirrored.num_replicas_in_sync, mirrored.num_replicas_in_sync)

@@ -5,7 +5,9 @@ An interrupted run started again with the same command resumes (see ``resume``).
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
+from functools import partial
 
 import keras
 
@@ -20,21 +22,26 @@ from digit_recognizer.training import TrainingRun, fit, seed_everything
 
 
 def run(config: RunConfig) -> str:
-    """Train every requested model; returns the Markdown results table (also written to disk)."""
+    """Train every requested model; returns the Markdown results table (also written to disk).
+
+    In a multi-worker run every worker trains, and only the chief evaluates and writes.
+    """
     devices = distribute.split_cpu(config.split_cpu) if config.split_cpu else config.devices
-    strategy = distribute.make_strategy(config.strategy, devices)
-    replicas = strategy.num_replicas_in_sync
+    placement = distribute.place(config.strategy, devices, os.environ.get(distribute.TF_CONFIG))
     if config.strategy != distribute.DEFAULT and config.steps_per_execution > 1:
         # Keras 3's multi-step training loop fails under MirroredStrategy ("must feed a value for placeholder").
-        _notice("steps per execution set to 1: several steps per call are not supported with tf.distribute")
+        _notice("steps per execution set to 1: several steps per call are not supported with distribution")
         config = replace(config, steps_per_execution=1)
+    if not placement.is_chief:
+        config = replace(config, verbose=0)
     splits = load_splits(config.data, config.limit)
     _say(config, f"data: {splits.sizes()}")
     policy = precision.resolve(config.precision)
     _say(config, f"precision: {policy}")
     if config.strategy != distribute.DEFAULT:
-        _say(config, f"strategy: {config.strategy}, {replicas} replicas ({', '.join(devices or ['all GPUs'])})")
-    state = RunState.begin(config.state_dir, config.settings(), config.fresh)
+        where = f"{placement.workers} workers" if placement.workers > 1 else ", ".join(devices or ["all GPUs"])
+        _say(config, f"strategy: {config.strategy}, {placement.replicas} replicas ({where})")
+    state = RunState.begin(config.state_dir, config.settings(), config.fresh, enabled=placement.resumable)
     if state.discarded:
         _notice(f"an unfinished run's state was discarded ({state.discarded}); starting afresh")
     records = results.load(config.results_json)
@@ -50,18 +57,26 @@ def run(config: RunConfig) -> str:
         done = state.completed_epochs(name)
         if done:
             _notice(f"{title}: resuming after epoch {done} of {recipe.epochs}")
-        with strategy.scope():
+        with placement.scope():
             model = registry.build(name)
             _say(config, f"training {title} ({model.count_params():,} parameters)")
-            trained = fit(model, splits, recipe, config, state.model_dir(name), replicas)
+            trained = fit(model, placement.shard(splits), recipe, config, state.model_dir(name),
+                          placement.local_replicas)
+        if not placement.is_chief:
+            continue
+        trained = replace(trained, model=placement.local_copy(trained.model, partial(registry.build, name)))
         evaluation = evaluate(trained, splits)
         write_outputs(name, trained, evaluation, config)
         records[name] = record(trained, evaluation, recipe, config, splits) | {
-            "precision": policy, "strategy": config.strategy, "replicas": replicas, "versions": versions}
+            "precision": policy, "strategy": config.strategy, "replicas": placement.replicas,
+            "workers": placement.workers, "versions": versions}
         results.save(records, config.results_json, config.results_md)
         state.finish(name)
         _say(config, f"{title}: test accuracy {evaluation.metrics['test_accuracy']:.4f}")
     state.complete()
+    if not placement.is_chief:
+        return (f"worker {placement.worker} of {placement.workers}: training done; "
+                "the chief (worker 0) writes the outputs\n")
     return results.save(records, config.results_json, config.results_md)
 
 

@@ -37,11 +37,18 @@ def has_gpu() -> bool:
 
 
 def resolve(choice: str, flags: set[str] | None = None) -> str:
-    """``auto`` → mixed_bfloat16 on a CPU with native bf16 (and no GPU), else float32."""
+    """``auto`` → mixed_bfloat16 on a CPU with native bf16 (and no GPU), else float32.
+
+    The bf16 speed-up was measured with TensorFlow's oneDNN kernels; other Keras backends get float32.
+    """
     if choice not in CHOICES:
         raise ValueError(f"unknown precision {choice!r}; choose from {', '.join(CHOICES)}.")
     if choice != AUTO:
         return choice
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        return FLOAT32
     return MIXED_BF16 if has_native_bf16(flags) and not has_gpu() else FLOAT32
 
 

@@ -28,10 +28,14 @@ class RunState:
     finished: list[str] = field(default_factory=list)
     # Why the state found on disk was not resumed, if there was one.
     discarded: str | None = None
+    # False: nothing is kept on disk (a multi-worker run, which starts over if interrupted).
+    enabled: bool = True
 
     @classmethod
-    def begin(cls, directory: Path, settings: dict, fresh: bool = False) -> RunState:
+    def begin(cls, directory: Path, settings: dict, fresh: bool = False, enabled: bool = True) -> RunState:
         """Resume the unfinished run in ``directory`` if it had the same settings; otherwise start clean."""
+        if not enabled:
+            return cls(directory, settings, enabled=False)
         manifest = _read_json(directory / MANIFEST)
         settings = json.loads(json.dumps(settings))
         if manifest is not None and not fresh and manifest.get("settings") == settings:
@@ -44,24 +48,31 @@ class RunState:
         state._save()
         return state
 
-    def model_dir(self, name: str) -> Path:
+    def model_dir(self, name: str) -> Path | None:
+        """Where ``name``'s epoch backups go (None when the state is not kept)."""
+        if not self.enabled:
+            return None
         path = self.directory / name
         path.mkdir(parents=True, exist_ok=True)
         return path
 
     def completed_epochs(self, name: str) -> int:
         """Epochs of ``name`` already backed up by an earlier, interrupted attempt (0 if none)."""
+        if not self.enabled:
+            return 0
         metadata = _read_json(self.directory / name / EPOCH_FILE)
         return int(metadata.get("epoch", 0)) if metadata else 0
 
     def finish(self, name: str) -> None:
         """``name``'s outputs are all written: a restart skips it and its backup is no longer needed."""
         self.finished.append(name)
-        self._save()
-        shutil.rmtree(self.directory / name, ignore_errors=True)
+        if self.enabled:
+            self._save()
+            shutil.rmtree(self.directory / name, ignore_errors=True)
 
     def complete(self) -> None:
-        shutil.rmtree(self.directory, ignore_errors=True)
+        if self.enabled:
+            shutil.rmtree(self.directory, ignore_errors=True)
 
     def _save(self) -> None:
         write_json(self.directory / MANIFEST, {"settings": self.settings, "finished": self.finished})
