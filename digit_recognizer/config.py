@@ -62,5 +62,7 @@ class RunConfig:
     def settings(self) -> dict:
         """What must match for an interrupted run to be resumed rather than restarted."""
         picked = asdict(self)
-        keys = ("models", "epochs", "lr", "batch_size", "seed", "limit", "precision")
+        # The strategy and its devices set the global batch, hence the steps and the learning-rate schedule.
+        keys = ("models", "epochs", "lr", "batch_size", "seed", "limit", "precision", "strategy", "devices",
+                "split_cpu")
         return {key: picked[key] for key in keys} | {"data": str(self.data) if self.data else None}

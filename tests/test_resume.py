@@ -13,8 +13,9 @@ from pathlib import Path
 import keras
 import pytest
 
-from digit_recognizer.config import STATE_DIRNAME
+from digit_recognizer.config import STATE_DIRNAME, RunConfig
 from digit_recognizer.paths import REPO_ROOT
+from digit_recognizer.resume import RunState
 from digit_recognizer.training import read_history
 from tests.conftest import run_cli
 
@@ -107,3 +108,12 @@ def test_history_keeps_the_last_row_of_each_epoch(tmp_path: Path) -> None:
     path = tmp_path / "history.csv"
     path.write_text("epoch,accuracy,loss\n0,0.5,1.0\n1,0.6,0.9\n1,0.7,0.8\n2,0.8")
     assert read_history(path) == {"accuracy": [0.5, 0.7], "loss": [1.0, 0.8]}
+
+
+def test_a_run_on_other_devices_is_not_resumed(tmp_path: Path) -> None:
+    """Two replicas double the global batch and halve the steps: that state cannot continue on one device."""
+    one = RunConfig(output_dir=tmp_path).settings()
+    assert RunConfig(output_dir=tmp_path, strategy="mirrored", split_cpu=2).settings() != one
+    state = RunState.begin(tmp_path / "state", RunConfig(strategy="mirrored", split_cpu=2).settings())
+    state.finish("ann")
+    assert RunState.begin(tmp_path / "state", one).discarded == "its settings differ from this command's"
