@@ -131,17 +131,6 @@ def split_cpu(count: int) -> list[str]:
     return [device.name for device in tf.config.list_logical_devices("CPU")]
 
 
-def make_strategy(name: str, devices: list[str] | None = None):
-    """The ``tf.distribute`` strategy called ``name``; ``devices`` narrows ``mirrored`` to the named devices."""
-    import tensorflow as tf
-
-    if name == DEFAULT:
-        return tf.distribute.get_strategy()
-    if name == MIRRORED:
-        return tf.distribute.MirroredStrategy(devices=devices or None)
-    raise ValueError(f"unknown strategy {name!r}; choose from {DEFAULT}, {MIRRORED}.")
-
-
 def start_multiworker(cluster: Cluster) -> Placement:
     """Join the cluster (blocks until every worker has started) and place the model on all its devices."""
     import jax
@@ -159,10 +148,15 @@ def start_multiworker(cluster: Cluster) -> Placement:
 
 
 def place(strategy: str, devices: list[str] | None = None, tf_config: str | None = None) -> Placement:
-    """The placement for ``strategy``: a ``tf.distribute`` strategy, or this process's part of a cluster."""
-    if strategy == MULTIWORKER:
-        return start_multiworker(read_cluster(tf_config))
+    """The placement for ``strategy``: one device, a ``MirroredStrategy`` (over ``devices`` if named), or this
+    process's part of a cluster."""
     if strategy == DEFAULT:
         return Placement(nullcontext)
-    mirrored = make_strategy(strategy, devices)
+    if strategy == MULTIWORKER:
+        return start_multiworker(read_cluster(tf_config))
+    if strategy != MIRRORED:
+        raise ValueError(f"unknown strategy {strategy!r}; choose from {', '.join(CHOICES)}.")
+    import tensorflow as tf
+
+    mirrored = tf.distribute.MirroredStrategy(devices=devices or None)
     return Placement(mirrored.scope, mirrored.num_replicas_in_sync, mirrored.num_replicas_in_sync)

@@ -36,6 +36,8 @@ def run(config: RunConfig) -> str:
         config = replace(config, verbose=0)
     splits = load_splits(config.data, config.limit)
     _say(config, f"data: {splits.sizes()}")
+    # This process's share of the training and validation images (all of them on one machine).
+    shard = placement.shard(splits)
     policy = precision.resolve(config.precision)
     _say(config, f"precision: {policy}")
     if config.strategy != distribute.DEFAULT:
@@ -60,8 +62,7 @@ def run(config: RunConfig) -> str:
         with placement.scope():
             model = registry.build(name)
             _say(config, f"training {title} ({model.count_params():,} parameters)")
-            trained = fit(model, placement.shard(splits), recipe, config, state.model_dir(name),
-                          placement.local_replicas)
+            trained = fit(model, shard, recipe, config, state.model_dir(name), placement.local_replicas)
         if not placement.is_chief:
             continue
         trained = replace(trained, model=placement.local_copy(trained.model, partial(registry.build, name)))
