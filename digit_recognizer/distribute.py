@@ -17,6 +17,8 @@ In every strategy the batch size option is per replica: each step processes ``ba
 from __future__ import annotations
 
 import json
+import socket
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
@@ -32,6 +34,8 @@ MIRRORED = "mirrored"
 MULTIWORKER = "multiworker"
 CHOICES = (DEFAULT, MIRRORED, MULTIWORKER)
 TF_CONFIG = "TF_CONFIG"
+# How long workers wait for each other (JAX's own limit when joining a cluster).
+JOIN_TIMEOUT_S = 300
 TF_CONFIG_EXAMPLE = ('{"cluster": {"worker": ["10.0.0.1:12345", "10.0.0.2:12345"]}, '
                      '"task": {"type": "worker", "index": 0}}')
 
@@ -131,6 +135,25 @@ def split_cpu(count: int) -> list[str]:
     return [device.name for device in tf.config.list_logical_devices("CPU")]
 
 
+def wait_for_coordinator(address: str, timeout: float = JOIN_TIMEOUT_S) -> None:
+    """Wait until the chief listens at ``address``, or raise ClusterError.
+
+    JAX aborts the whole process, without a Python error, when the coordinator cannot be reached; checking
+    first turns a chief that was never started, or a wrong address, into one clear sentence.
+    """
+    host, _, port = address.rpartition(":")
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection((host, int(port)), timeout=5):
+                return
+        except (OSError, ValueError) as error:
+            if time.monotonic() >= deadline:
+                raise ClusterError(f"the chief at {address} could not be reached within {timeout:.0f} s ({error}); "
+                                   f"start worker 0 of ${TF_CONFIG} and check its address.") from None
+        time.sleep(1)
+
+
 def start_multiworker(cluster: Cluster) -> Placement:
     """Join the cluster (blocks until every worker has started) and place the model on all its devices."""
     import jax
@@ -139,6 +162,11 @@ def start_multiworker(cluster: Cluster) -> Placement:
     if keras.backend.backend() != "jax":
         raise ClusterError("--strategy multiworker runs on Keras's JAX backend; set KERAS_BACKEND=jax before Keras "
                            "is imported (test.py does this itself).")
+    coordinator = cluster.addresses[0]
+    print(f"worker {cluster.index} of {len(cluster.addresses)}: joining the cluster at {coordinator} "
+          f"(every worker must start within {JOIN_TIMEOUT_S // 60} minutes)", flush=True)
+    if not cluster.is_chief:
+        wait_for_coordinator(coordinator)
     keras.distribution.initialize(",".join(cluster.addresses), len(cluster.addresses), cluster.index)
     distribution = keras.distribution.DataParallel(devices=jax.devices())
     # Each worker feeds its own shard (Placement.shard), so Keras must not shard again.

@@ -129,3 +129,8 @@ def test_bad_tf_config_is_one_sentence_from_the_cli(mnist_path: Path, tmp_path: 
                      env={distribute.TF_CONFIG: "{oops"})
     assert result.returncode == 2 and result.stderr.startswith("error: $TF_CONFIG is not valid"), result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_unreachable_chief_is_one_clear_error() -> None:
+    with pytest.raises(distribute.ClusterError, match="could not be reached within 1 s"):
+        distribute.wait_for_coordinator(f"127.0.0.1:{_free_port()}", timeout=1)
