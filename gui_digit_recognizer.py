@@ -34,7 +34,7 @@ from digit_recognizer.drawing import (
 from digit_recognizer.inference import ModelLoadError, ModelShelf, Reading, read, train_command
 from digit_recognizer.paths import MODELS_DIRNAME, REPO_ROOT
 
-SHORTCUTS = {"ann": "a", "cnn": "c", "vgg16": "v", "best": "b"}
+SHORTCUTS = {"ann": "a", "cnn": "c", "vgg16": "v", "best": "b", "best_deskew": "d"}
 PREVIEW_ZOOM = 3
 BAR_WIDTH = 120
 MAX_PANELS = 8

@@ -2,10 +2,11 @@
 
     python -m benchmarks.ranking [--data mnist.npz]
 
-Rows: the study's ANN, CNN and VGG16, the recommended Best CNN, and the ensemble averaging the
-probabilities of every ``models/best_seed*.keras``. Training times come from ``results.json`` and
-``plots/best_seeds.json``; inference is timed here (batches of 256, and one 28×28 image at a time as the
-app reads a digit). Writes ``plots/ranking.{json,md}``.
+Rows: the study's ANN, CNN and VGG16, the recommended Best CNN and its deskewed twin, and the ensemble
+averaging the probabilities of every seed of both (``models/best_seed*.keras``,
+``models/best_deskew_seed*.keras``). Training times come from ``results.json`` and ``plots/*_seeds.json``;
+inference is timed here (batches of 256, and one 28×28 image at a time as the app reads a digit).
+Writes ``plots/ranking.{json,md}``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import numpy as np
 
 from benchmarks.common import load_models, parser, save
 from digit_recognizer import results
-from digit_recognizer.catalog import DISPLAY_NAMES, MODEL_NAMES
+from digit_recognizer.catalog import DISPLAY_NAMES, ENSEMBLE_MODELS, MODEL_NAMES
 from digit_recognizer.data import load_splits
 from digit_recognizer.inference import load_model, predict
 from digit_recognizer.paths import REPO_ROOT
@@ -62,11 +63,13 @@ def main() -> None:
     records = results.load(REPO_ROOT / "results.json")
     entries = {DISPLAY_NAMES[name]: ([model], records.get(name, {}).get("train_seconds"))
                for name, model in load_models(args).items()}
-    members = sorted(args.models_dir.glob("best_seed*.keras"))
-    if members:
-        seeds = json.loads((args.out_dir / "best_seeds.json").read_text())["seeds"]
-        label = f"Ensemble of {len(members)} Best CNNs"
-        entries[label] = ([load_model(path, "best") for path in members], sum(s["train_seconds"] for s in seeds))
+    members = {name: sorted(args.models_dir.glob(f"{name}_seed*.keras")) for name in ENSEMBLE_MODELS}
+    if any(members.values()):
+        seconds = sum(seed["train_seconds"] for name, paths in members.items() if paths
+                      for seed in json.loads((args.out_dir / f"{name}_seeds.json").read_text())["seeds"])
+        parts = " + ".join(f"{len(paths)} {DISPLAY_NAMES[name]}" for name, paths in members.items() if paths)
+        label = f"Ensemble of {sum(map(len, members.values()))} ({parts})"
+        entries[label] = ([load_model(path, name) for name, paths in members.items() for path in paths], seconds)
     rows = []
     for label, (models, train_seconds) in entries.items():
         mean, per_second = probabilities(models, splits.x_test)

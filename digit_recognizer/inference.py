@@ -34,6 +34,8 @@ def load_model(path: Path, name: str) -> keras.Model:
     """Load a ``.keras`` file in safe mode and check it takes 28×28×1 images and gives 10 classes."""
     import keras
 
+    import digit_recognizer.layers  # noqa: F401  (registers the layers a saved model may contain)
+
     if not path.is_file():
         raise ModelLoadError(f"{DISPLAY_NAMES.get(name, name)} model not found at {path}; train it with "
                              f"`{train_command(name)}`.")

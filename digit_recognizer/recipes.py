@@ -33,7 +33,7 @@ STUDY = Recipe(epochs=5, lr=1e-5, batch_size=32)
 # Chosen on the validation split (see README, "The recommendation").
 BEST = Recipe(epochs=40, lr=2e-3, batch_size=128, schedule="cosine", augment=True, ema=True)
 
-RECIPES: dict[str, Recipe] = {"ann": STUDY, "cnn": STUDY, "vgg16": STUDY, "best": BEST}
+RECIPES: dict[str, Recipe] = {"ann": STUDY, "cnn": STUDY, "vgg16": STUDY, "best": BEST, "best_deskew": BEST}
 assert tuple(RECIPES) == MODEL_NAMES, "every catalogued model needs a recipe"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import keras
 
@@ -17,6 +18,7 @@ BUILDERS: dict[str, Callable[..., keras.Model]] = {
     "cnn": CNN.build,
     "vgg16": VGG16.build,
     "best": BEST.build,
+    "best_deskew": partial(BEST.build, deskew=True),
 }
 assert tuple(BUILDERS) == MODEL_NAMES, "every catalogued model needs a builder"
 __all__ = ["BUILDERS", "build"]

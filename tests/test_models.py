@@ -8,7 +8,7 @@ import pytest
 
 from digit_recognizer import registry
 
-PARAMETERS = {"ann": 468_874, "cnn": 265_906, "vgg16": 14_913_226}
+PARAMETERS = {"ann": 468_874, "cnn": 265_906, "vgg16": 14_913_226, "best": 326_826, "best_deskew": 326_826}
 
 
 @pytest.mark.parametrize("name", list(PARAMETERS))

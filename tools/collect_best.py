@@ -1,65 +1,87 @@
-"""Ship the recommended model from its seed runs: the seed best on *validation* becomes ``models/best.keras``.
+"""Ship a recommended model from its seed runs: the seed best on *validation* becomes ``models/{model}.keras``.
 
     python -m tools.collect_best runs/best-seed1 runs/best-seed2 runs/best-seed3
+    python -m tools.collect_best --model best_deskew runs/deskew-seed1 runs/deskew-seed2
 
-Each folder is the ``--output-dir`` of one ``python test.py --models best --seed N`` run. Every seed's model
-is also kept as ``models/best_seed{N}.keras`` (the ensemble's members), and ``plots/best_seeds.{json,md}``
-records each seed's accuracy with the mean and standard deviation over seeds.
+Each folder is the ``--output-dir`` of one ``python test.py --models {model} --seed N`` run. Every seed's
+model is also kept as ``models/{model}_seed{N}.keras`` (the ensemble's members), and
+``plots/{model}_seeds.{json,md}`` records each seed's accuracy with the mean and standard deviation over seeds.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import statistics
 from pathlib import Path
 
 from digit_recognizer import results
 from digit_recognizer.artifacts import write_json, write_text
+from digit_recognizer.catalog import ENSEMBLE_MODELS
 from digit_recognizer.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
 
-NAME = "best"
+SEED_FIELDS = ("seed", "val_accuracy", "test_accuracy", "train_seconds")
+
+
+def finished_runs(folders: list[Path], name: str) -> dict[Path, dict]:
+    """Each folder's results row for ``name``; a folder without a finished run stops the command."""
+    rows = {}
+    for folder in folders:
+        row = results.load(folder / "results.json").get(name)
+        if row is None or not (folder / MODELS_DIRNAME / f"{name}.keras").is_file():
+            raise SystemExit(f"error: {folder} holds no finished `--models {name}` run.")
+        rows[folder] = row
+    return rows
+
+
+def earlier_seeds(path: Path) -> dict[int, dict]:
+    """Seeds collected before, so a seed run added later joins them instead of replacing them."""
+    if not path.is_file():
+        return {}
+    return {row["seed"]: row for row in json.loads(path.read_text())["seeds"]}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("runs", type=Path, nargs="+", help="output folders of the seed runs")
+    parser.add_argument("--model", choices=ENSEMBLE_MODELS, default="best", help="which model the runs trained")
     parser.add_argument("--output-dir", type=Path, default=REPO_ROOT)
     args = parser.parse_args()
-    rows = {}
-    for folder in args.runs:
-        row = results.load(folder / "results.json").get(NAME)
-        if row is None or not (folder / MODELS_DIRNAME / f"{NAME}.keras").is_file():
-            raise SystemExit(f"error: {folder} holds no finished `--models {NAME}` run.")
-        rows[folder] = row
+    name = args.model
     models_dir, plots_dir = args.output_dir / MODELS_DIRNAME, args.output_dir / PLOTS_DIRNAME
+    rows = finished_runs(args.runs, name)
+    models_dir.mkdir(parents=True, exist_ok=True)
+    plots_dir.mkdir(parents=True, exist_ok=True)
     for folder, row in rows.items():
-        shutil.copyfile(folder / MODELS_DIRNAME / f"{NAME}.keras", models_dir / f"{NAME}_seed{row['seed']}.keras")
-    chosen = max(rows, key=lambda folder: rows[folder]["val_accuracy"])
-    shutil.copyfile(chosen / MODELS_DIRNAME / f"{NAME}.keras", models_dir / f"{NAME}.keras")
-    for path in (chosen / PLOTS_DIRNAME).glob(f"{NAME}_*"):
-        shutil.copyfile(path, plots_dir / path.name)
-    records = results.load(args.output_dir / "results.json") | {NAME: rows[chosen]}
-    results.save(records, args.output_dir / "results.json", args.output_dir / "results.md")
+        shutil.copyfile(folder / MODELS_DIRNAME / f"{name}.keras", models_dir / f"{name}_seed{row['seed']}.keras")
+    seeds = earlier_seeds(plots_dir / f"{name}_seeds.json")
+    seeds |= {row["seed"]: {key: row[key] for key in SEED_FIELDS} for row in rows.values()}
+    shipped = max(seeds.values(), key=lambda row: row["val_accuracy"])["seed"]
+    chosen = next((folder for folder, row in rows.items() if row["seed"] == shipped), None)
+    if chosen is not None:
+        shutil.copyfile(chosen / MODELS_DIRNAME / f"{name}.keras", models_dir / f"{name}.keras")
+        for path in (chosen / PLOTS_DIRNAME).glob(f"{name}_*"):
+            shutil.copyfile(path, plots_dir / path.name)
+        records = results.load(args.output_dir / "results.json") | {name: rows[chosen]}
+        results.save(records, args.output_dir / "results.json", args.output_dir / "results.md")
 
-    seeds = sorted(rows.values(), key=lambda row: row["seed"])
-    tests = [100 * row["test_accuracy"] for row in seeds]
+    ordered = [seeds[seed] for seed in sorted(seeds)]
+    tests = [100 * row["test_accuracy"] for row in ordered]
     summary = {
-        "seeds": [{key: row[key] for key in ("seed", "val_accuracy", "test_accuracy", "train_seconds")}
-                  for row in seeds],
+        "seeds": ordered,
         "test_accuracy_mean": statistics.mean(tests) / 100,
         "test_accuracy_sd": (statistics.stdev(tests) if len(tests) > 1 else 0.0) / 100,
-        "shipped_seed": rows[chosen]["seed"],
+        "shipped_seed": shipped,
     }
     lines = ["| seed | val acc % | test acc % | train s |", "|---:|---:|---:|---:|"]
     lines += [f"| {row['seed']} | {100 * row['val_accuracy']:.2f} | {100 * row['test_accuracy']:.2f} "
-              f"| {row['train_seconds']:.0f} |" for row in seeds]
+              f"| {row['train_seconds']:.0f} |" for row in ordered]
     sd = f" ± {summary['test_accuracy_sd'] * 100:.3f}" if len(tests) > 1 else ""
     lines.append(f"| mean | | {summary['test_accuracy_mean'] * 100:.3f}{sd} | |")
-    table = "\n".join(lines) + f"\n\nShipped as models/{NAME}.keras: seed {summary['shipped_seed']} " \
-                                "(highest validation accuracy).\n"
-    write_json(plots_dir / "best_seeds.json", summary)
-    write_text(plots_dir / "best_seeds.md", table)
+    table = "\n".join(lines) + f"\n\nShipped as models/{name}.keras: seed {shipped} (highest validation accuracy).\n"
+    write_json(plots_dir / f"{name}_seeds.json", summary)
+    write_text(plots_dir / f"{name}_seeds.md", table)
     print(table, end="")
 
 
