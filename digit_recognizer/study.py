@@ -53,17 +53,19 @@ def run_key(model: str, variant: str, seed: int, recipe: recipes.Recipe, limit: 
 
 
 def run(config: StudyConfig) -> str:
-    """Train every missing (model, variant, seed) run, then analyse all of them; returns the Markdown table."""
+    """Train every missing requested (model, variant, seed) run, then analyse every run on record.
+
+    Runs accumulate: ``--models vgg16 --seeds 1`` adds VGG16 cells to the ANN and CNN ones already recorded,
+    and all of them share one Holm correction. Returns the Markdown table.
+    """
     raw = split(load_raw(config.data, require_full=config.limit is None), config.limit, variants.keep_uint8)
     policy = precision.resolve(config.precision)
     runs_path = Path(f"{config.stem}_runs.json")
     runs = _load(runs_path)
-    wanted: list[str] = []
     for name in config.models:
         for variant_name in config.variants:
             recipe = _study_recipe(name, variant_name, config)
             keys = {seed: run_key(name, variant_name, seed, recipe, config.limit) for seed in config.seeds}
-            wanted += keys.values()
             missing = [seed for seed, key in keys.items() if key not in runs]
             if not missing:
                 continue
@@ -81,8 +83,15 @@ def run(config: StudyConfig) -> str:
                 if config.verbose:
                     print(f"{DISPLAY_NAMES[name]:<5} {variant_name:<12} seed {seed}: test error {error:.2%} "
                           f"({trained.seconds:.0f} s)", flush=True)
-    summary = analyse([runs[key] for key in wanted], raw.y_test)
+    summary = analyse(on_record(runs, config), raw.y_test)
     return write_summary(summary, config)
+
+
+def on_record(runs: dict[str, dict], config: StudyConfig) -> list[dict]:
+    """The recorded runs made at this study's settings (a run with other epochs or another --limit is left out)."""
+    return [item for key, item in runs.items()
+            if key == run_key(item["model"], item["variant"], item["seed"],
+                              _study_recipe(item["model"], item["variant"], config), config.limit)]
 
 
 def _study_recipe(name: str, variant: str, config: StudyConfig) -> recipes.Recipe:

@@ -59,10 +59,10 @@ def test_mcnemar_is_the_exact_binomial_test_on_discordant_pairs() -> None:
     assert holm([0.01, 0.04, 0.03]) == pytest.approx([0.03, 0.06, 0.06])
 
 
-def test_quick_study_runs_every_cell_and_resumes(tmp_path: Path, mnist_path: Path) -> None:
-    def study() -> subprocess.CompletedProcess:
+def test_quick_study_runs_every_cell_resumes_and_adds_cells(tmp_path: Path, mnist_path: Path) -> None:
+    def study(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "digit_recognizer", "study", "--quick", "--models", "ann",
-                               "--data", str(mnist_path), "--output-dir", str(tmp_path)],
+                               "--data", str(mnist_path), "--output-dir", str(tmp_path), *args],
                               cwd=REPO_ROOT, env=os.environ.copy(), capture_output=True, text=True, timeout=600)
 
     first = study()
@@ -83,6 +83,16 @@ def test_quick_study_runs_every_cell_and_resumes(tmp_path: Path, mnist_path: Pat
     again = study()
     assert again.returncode == 0 and "seed 1: test error" not in again.stdout, "finished runs are not retrained"
     assert json.loads((tmp_path / "plots" / "study_quick.json").read_text()) == summary
+
+    # Another model's cells join the recorded ones, under one Holm correction over all comparisons.
+    added = study("--models", "cnn", "--variants", "unit,deskew")
+    assert added.returncode == 0, added.stderr[-3000:]
+    rows = json.loads((tmp_path / "plots" / "study_quick.json").read_text())["rows"]
+    assert [(row["model"], row["variant"]) for row in rows if row["model"] == "cnn"] == [("cnn", "unit"),
+                                                                                        ("cnn", "deskew")]
+    assert sum(row["model"] == "ann" for row in rows) == len(VARIANTS)
+    tested = [row["p_value"] for row in rows if "p_value" in row]
+    assert len(tested) == len(VARIANTS) and [row["p_holm"] for row in rows if "p_holm" in row] == holm(tested)
 
 
 @pytest.mark.parametrize(
