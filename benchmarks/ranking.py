@@ -63,11 +63,12 @@ def main() -> None:
     records = results.load(REPO_ROOT / "results.json")
     entries = {DISPLAY_NAMES[name]: ([model], records.get(name, {}).get("train_seconds"))
                for name, model in load_models(args).items()}
-    members = {name: sorted(args.models_dir.glob(f"{name}_seed*.keras")) for name in ENSEMBLE_MODELS}
-    if any(members.values()):
-        seconds = sum(seed["train_seconds"] for name, paths in members.items() if paths
+    found = {name: sorted(args.models_dir.glob(f"{name}_seed*.keras")) for name in ENSEMBLE_MODELS}
+    members = {name: paths for name, paths in found.items() if paths}
+    if members:
+        seconds = sum(seed["train_seconds"] for name in members
                       for seed in json.loads((args.out_dir / f"{name}_seeds.json").read_text())["seeds"])
-        parts = " + ".join(f"{len(paths)} {DISPLAY_NAMES[name]}" for name, paths in members.items() if paths)
+        parts = " + ".join(f"{len(paths)} {DISPLAY_NAMES[name]}" for name, paths in members.items())
         label = f"Ensemble of {sum(map(len, members.values()))} ({parts})"
         entries[label] = ([load_model(path, name) for name, paths in members.items() for path in paths], seconds)
     rows = []

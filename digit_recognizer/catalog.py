@@ -3,8 +3,9 @@
 Kept free of TensorFlow imports so the CLI's help and the app's window come up instantly.
 """
 
-DISPLAY_NAMES: dict[str, str] = {"ann": "ANN", "cnn": "CNN", "vgg16": "VGG16", "best": "Best CNN",
-                             "best_deskew": "Best CNN, deskewed"}
+DISPLAY_NAMES: dict[str, str] = {
+    "ann": "ANN", "cnn": "CNN", "vgg16": "VGG16", "best": "Best CNN", "best_deskew": "Best CNN, deskewed",
+}
 MODEL_NAMES: tuple[str, ...] = tuple(DISPLAY_NAMES)
 # The recommended models; their seed runs together make the ensemble.
 ENSEMBLE_MODELS: tuple[str, ...] = ("best", "best_deskew")
