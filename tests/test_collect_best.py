@@ -43,6 +43,12 @@ def test_collects_seeds_and_adds_later_ones(tmp_path: Path, mnist_path: Path) ->
     assert shipped_bytes == (tmp_path / f"seed{best}" / "models" / "best_deskew.keras").read_bytes()
     assert json.loads((shipped / "results.json").read_text())["models"]["best_deskew"]["seed"] == best
 
+    table = shipped / "plots" / "best_deskew_seeds.json"
+    table.write_text('{"seeds": [')
+    done = _collect("--output-dir", shipped, tmp_path / "seed3")
+    assert done.returncode != 0 and "is unreadable" in done.stderr and "Traceback" not in done.stderr
+    assert table.read_text() == '{"seeds": ['
+
 
 def test_folder_without_a_run_is_refused(tmp_path: Path) -> None:
     done = _collect(tmp_path)

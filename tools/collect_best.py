@@ -39,7 +39,11 @@ def earlier_seeds(path: Path) -> dict[int, dict]:
     """Seeds collected before, so a seed run added later joins them instead of replacing them."""
     if not path.is_file():
         return {}
-    return {row["seed"]: row for row in json.loads(path.read_text())["seeds"]}
+    try:
+        return {row["seed"]: row for row in json.loads(path.read_text())["seeds"]}
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
+        raise SystemExit(f"error: {path} is unreadable ({type(error).__name__}: {error}); restore it from git "
+                         f"(`git checkout -- {path}`) or move it aside to start a new seed table.") from None
 
 
 def main() -> None:
@@ -51,11 +55,11 @@ def main() -> None:
     name = args.model
     models_dir, plots_dir = args.output_dir / MODELS_DIRNAME, args.output_dir / PLOTS_DIRNAME
     rows = finished_runs(args.runs, name)
+    seeds = earlier_seeds(plots_dir / f"{name}_seeds.json")
     models_dir.mkdir(parents=True, exist_ok=True)
     plots_dir.mkdir(parents=True, exist_ok=True)
     for folder, row in rows.items():
         shutil.copyfile(folder / MODELS_DIRNAME / f"{name}.keras", models_dir / f"{name}_seed{row['seed']}.keras")
-    seeds = earlier_seeds(plots_dir / f"{name}_seeds.json")
     seeds |= {row["seed"]: {key: row[key] for key in SEED_FIELDS} for row in rows.values()}
     shipped = max(seeds.values(), key=lambda row: row["val_accuracy"])["seed"]
     chosen = next((folder for folder, row in rows.items() if row["seed"] == shipped), None)
