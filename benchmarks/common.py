@@ -10,7 +10,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from digit_recognizer.artifacts import write_json, write_text
-from digit_recognizer.catalog import STUDY_MODELS
+from digit_recognizer.catalog import ENSEMBLE_MODELS, STUDY_MODELS
 from digit_recognizer.inference import ModelLoadError, ModelShelf
 from digit_recognizer.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
 
@@ -44,3 +44,9 @@ def save(out_dir: Path, stem: str, data: dict, table: str) -> None:
     write_text(out_dir / f"{stem}.md", table)
     print(table, end="")
     print(f"written: {out_dir / stem}.json, .md")
+
+
+def ensemble_members(models_dir: Path) -> dict[str, list[Path]]:
+    """The ensemble's members by kind: every collected seed (``{kind}_seed{N}.keras``) of each kind that has any."""
+    found = {name: sorted(models_dir.glob(f"{name}_seed*.keras")) for name in ENSEMBLE_MODELS}
+    return {name: paths for name, paths in found.items() if paths}

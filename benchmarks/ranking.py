@@ -17,9 +17,9 @@ import time
 
 import numpy as np
 
-from benchmarks.common import load_models, parser, save
+from benchmarks.common import ensemble_members, load_models, parser, save
 from digit_recognizer import results
-from digit_recognizer.catalog import DISPLAY_NAMES, ENSEMBLE_MODELS, MODEL_NAMES
+from digit_recognizer.catalog import DISPLAY_NAMES, MODEL_NAMES
 from digit_recognizer.data import load_splits
 from digit_recognizer.inference import load_model, predict
 from digit_recognizer.paths import REPO_ROOT
@@ -63,8 +63,7 @@ def main() -> None:
     records = results.load(REPO_ROOT / "results.json")
     entries = {DISPLAY_NAMES[name]: ([model], records.get(name, {}).get("train_seconds"))
                for name, model in load_models(args).items()}
-    found = {name: sorted(args.models_dir.glob(f"{name}_seed*.keras")) for name in ENSEMBLE_MODELS}
-    members = {name: paths for name, paths in found.items() if paths}
+    members = ensemble_members(args.models_dir)
     if members:
         seconds = sum(seed["train_seconds"] for name in members
                       for seed in json.loads((args.out_dir / f"{name}_seeds.json").read_text())["seeds"])

@@ -24,14 +24,20 @@ def augment_images(images: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     angles = rng.uniform(-ROTATION_DEGREES, ROTATION_DEGREES, count)
     scales = rng.uniform(1 - ZOOM_FRACTION, 1 + ZOOM_FRACTION, count)
     shifts = rng.uniform(-SHIFT_FRACTION, SHIFT_FRACTION, (count, 2)) * (width, height)
-    centre = ((width - 1) / 2, (height - 1) / 2)
     out = np.empty_like(images)
     for index in range(count):
-        matrix = cv2.getRotationMatrix2D(centre, angles[index], scales[index])
-        matrix[:, 2] += shifts[index]
-        out[index, ..., 0] = cv2.warpAffine(images[index, ..., 0], matrix, (width, height), flags=cv2.INTER_LINEAR,
-                                            borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+        out[index, ..., 0] = warp(images[index, ..., 0], angles[index], scales[index], shifts[index])
     return out
+
+
+def warp(image: np.ndarray, degrees: float = 0.0, scale: float = 1.0, shift: tuple[float, float] = (0.0, 0.0)
+         ) -> np.ndarray:
+    """One (height, width) image rotated by ``degrees`` and zoomed by ``scale`` about its centre, then shifted."""
+    height, width = image.shape
+    matrix = cv2.getRotationMatrix2D(((width - 1) / 2, (height - 1) / 2), degrees, scale)
+    matrix[:, 2] += shift
+    return cv2.warpAffine(image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                          borderValue=0)
 
 
 class AugmentedBatches(keras.utils.PyDataset):
