@@ -7,8 +7,15 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import keras
+
+T = TypeVar("T")
+
+
+class RecordError(Exception):
+    """A record this project wrote and keeps adding to cannot be read back; the message says how to recover."""
 
 
 def _umask_file_mode() -> int:
@@ -47,6 +54,21 @@ def write_text(path: Path, text: str) -> None:
 
 def write_json(path: Path, data: object) -> None:
     write_text(path, json.dumps(data, indent=2, sort_keys=False) + "\n")
+
+
+def read_record(path: Path, parse: Callable[[Any], T]) -> T | None:
+    """``parse`` of the JSON in ``path``, None when there is no record yet.
+
+    A damaged record raises instead of reading as empty: the caller would otherwise overwrite hours of
+    results with the next one.
+    """
+    if not path.exists():
+        return None
+    try:
+        return parse(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise RecordError(f"{path} is unreadable ({type(error).__name__}: {error}); restore it "
+                               f"(`git checkout -- {path}`) or move it aside to start a new one.") from None
 
 
 def inference_copy(model: keras.Model) -> keras.Model:

@@ -8,7 +8,6 @@ Holm-corrected over all comparisons.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -16,7 +15,6 @@ import numpy as np
 
 from digit_recognizer import artifacts, precision, recipes, registry, significance, variants
 from digit_recognizer.catalog import DISPLAY_NAMES
-from digit_recognizer.cli import UsageError
 from digit_recognizer.config import RunConfig
 from digit_recognizer.data import load_raw, split
 from digit_recognizer.paths import PLOTS_DIRNAME, REPO_ROOT
@@ -180,14 +178,11 @@ def write_summary(summary: dict, config: StudyConfig) -> str:
 
 
 def _load(path: Path) -> dict:
-    """The runs on record; an unreadable record stops the study rather than be overwritten (hours of training)."""
-    if not path.exists():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        data = error
+    """The runs on record (none yet: empty)."""
+    return artifacts.read_record(path, _runs) or {}
+
+
+def _runs(data: object) -> dict:
     if not isinstance(data, dict):
-        raise UsageError(f"{path} is unreadable ({data}); restore it (`git checkout -- {path}`) or move it "
-                         "aside to start the study afresh.")
+        raise TypeError("not a JSON object of runs")
     return data

@@ -54,6 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from digit_recognizer.artifacts import RecordError
     from digit_recognizer.study import QUICK_LIMIT, StudyConfig
     from digit_recognizer.study import run as run_study
 
@@ -65,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         check_writable_dirs([config.output_dir, config.output_dir / PLOTS_DIRNAME])
         table = run_study(config)
-    except (DataError, UsageError) as error:
+    except (DataError, UsageError, RecordError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -11,13 +11,12 @@ model is also kept as ``models/{model}_seed{N}.keras`` (the ensemble's members),
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import statistics
 from pathlib import Path
 
 from digit_recognizer import results
-from digit_recognizer.artifacts import write_json, write_text
+from digit_recognizer.artifacts import RecordError, read_record, write_json, write_text
 from digit_recognizer.catalog import ENSEMBLE_MODELS
 from digit_recognizer.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
 
@@ -37,13 +36,10 @@ def finished_runs(folders: list[Path], name: str) -> dict[Path, dict]:
 
 def earlier_seeds(path: Path) -> dict[int, dict]:
     """Seeds collected before, so a seed run added later joins them instead of replacing them."""
-    if not path.is_file():
-        return {}
     try:
-        return {row["seed"]: row for row in json.loads(path.read_text())["seeds"]}
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
-        raise SystemExit(f"error: {path} is unreadable ({type(error).__name__}: {error}); restore it from git "
-                         f"(`git checkout -- {path}`) or move it aside to start a new seed table.") from None
+        return read_record(path, lambda data: {row["seed"]: row for row in data["seeds"]}) or {}
+    except RecordError as error:
+        raise SystemExit(f"error: {error}") from None
 
 
 def main() -> None:
