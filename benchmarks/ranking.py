@@ -11,7 +11,6 @@ Writes ``plots/ranking.{json,md}``.
 
 from __future__ import annotations
 
-import json
 import statistics
 import time
 
@@ -19,6 +18,7 @@ import numpy as np
 
 from benchmarks.common import ensemble_members, load_models, parser, save
 from digit_recognizer import results
+from digit_recognizer.artifacts import RecordError
 from digit_recognizer.catalog import DISPLAY_NAMES, MODEL_NAMES
 from digit_recognizer.data import load_splits
 from digit_recognizer.inference import load_model, predict
@@ -60,13 +60,16 @@ def main() -> None:
     p.set_defaults(models=",".join(MODEL_NAMES))
     args = p.parse_args()
     splits = load_splits(args.data)
-    records = results.load(REPO_ROOT / "results.json")
+    members = ensemble_members(args.models_dir)
+    try:
+        records = results.load(REPO_ROOT / "results.json")
+        seed_tables = {name: results.load_seeds(args.out_dir / f"{name}_seeds.json") for name in members}
+    except RecordError as error:
+        raise SystemExit(f"error: {error}") from None
     entries = {DISPLAY_NAMES[name]: ([model], records.get(name, {}).get("train_seconds"))
                for name, model in load_models(args).items()}
-    members = ensemble_members(args.models_dir)
     if members:
-        seconds = sum(seed["train_seconds"] for name in members
-                      for seed in json.loads((args.out_dir / f"{name}_seeds.json").read_text())["seeds"])
+        seconds = sum(seed["train_seconds"] for table in seed_tables.values() for seed in table.values())
         parts = " + ".join(f"{len(paths)} {DISPLAY_NAMES[name]}" for name, paths in members.items())
         label = f"Ensemble of {sum(map(len, members.values()))} ({parts})"
         entries[label] = ([load_model(path, name) for name, paths in members.items() for path in paths], seconds)

@@ -7,9 +7,10 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import keras
+if TYPE_CHECKING:  # Only for annotations: reading records must not pull in Keras before its backend is chosen.
+    import keras
 
 T = TypeVar("T")
 

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from digit_recognizer import distribute, precision
+from digit_recognizer.artifacts import RecordError
 from digit_recognizer.catalog import MODEL_NAMES, STUDY_MODELS
 from digit_recognizer.config import DEFAULT_SEED, RunConfig
 from digit_recognizer.data import ENV_VAR, DataError
@@ -155,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         if chief:
             check_writable(config)
         table = run(config)
-    except (DataError, UsageError, distribute.ClusterError) as error:
+    except (DataError, UsageError, RecordError, distribute.ClusterError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import platform
 from pathlib import Path
 
-from digit_recognizer.artifacts import write_json, write_text
+from digit_recognizer.artifacts import read_record, write_json, write_text
 from digit_recognizer.catalog import DISPLAY_NAMES
 
 # The original study's published table (percent), shown beside ours.
@@ -33,12 +32,17 @@ def library_versions() -> dict[str, str]:
 
 
 def load(path: Path) -> dict[str, dict]:
-    """Existing records, so training one model updates its row and keeps the others'."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data.get("models", {}) if isinstance(data, dict) else {}
+    """Existing records, so training one model updates its row and keeps the others'.
+
+    A missing file is an empty table; a damaged one raises ``RecordError`` rather than being rewritten
+    with only this run's rows.
+    """
+    return read_record(path, lambda data: {name: dict(row) for name, row in data["models"].items()}) or {}
+
+
+def load_seeds(path: Path) -> dict[int, dict]:
+    """The per-seed rows of a ``plots/{model}_seeds.json`` table by seed; empty when none was collected yet."""
+    return read_record(path, lambda data: {row["seed"]: dict(row) for row in data["seeds"]}) or {}
 
 
 def save(records: dict[str, dict], json_path: Path, md_path: Path) -> str:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from digit_recognizer import precision
+from digit_recognizer.artifacts import RecordError
 from digit_recognizer.catalog import STUDY_MODELS
 from digit_recognizer.cli import EXIT_USAGE, UsageError, check_writable_dirs
 from digit_recognizer.data import ENV_VAR, DataError
@@ -54,7 +55,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from digit_recognizer.artifacts import RecordError
     from digit_recognizer.study import QUICK_LIMIT, StudyConfig
     from digit_recognizer.study import run as run_study
 

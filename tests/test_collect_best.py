@@ -49,6 +49,15 @@ def test_collects_seeds_and_adds_later_ones(tmp_path: Path, mnist_path: Path) ->
     assert done.returncode != 0 and "is unreadable" in done.stderr and "Traceback" not in done.stderr
     assert table.read_text() == '{"seeds": ['
 
+    table.write_text(json.dumps(summary))
+    shipped_table = shipped / "results.json"
+    shipped_table.write_text('{"models": ')
+    (shipped / "models" / "best_deskew_seed3.keras").unlink()
+    done = _collect("--output-dir", shipped, tmp_path / "seed3")
+    assert done.returncode != 0 and f"{shipped_table} is unreadable" in done.stderr and "Traceback" not in done.stderr
+    assert shipped_table.read_text() == '{"models": '
+    assert not (shipped / "models" / "best_deskew_seed3.keras").exists()
+
 
 def test_folder_without_a_run_is_refused(tmp_path: Path) -> None:
     done = _collect(tmp_path)

@@ -145,3 +145,15 @@ def test_cli_names_the_bad_data_file(tmp_path: Path, mnist: RawMnist) -> None:
     assert result.returncode == 2
     assert str(path) in result.stderr and "expected 0-9" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_cli_keeps_a_damaged_results_table(tmp_path: Path, small_npz: Path) -> None:
+    table = tmp_path / "results.json"
+    table.write_text('{"models": {"cnn": ')
+    result = run_cli("--data", str(small_npz), "--limit", "10", "--models", "ann", "--output-dir", str(tmp_path),
+                     "--quiet")
+    assert result.returncode == 2
+    assert f"{table} is unreadable" in result.stderr and "move it aside" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert table.read_text() == '{"models": {"cnn": '
+    assert not (tmp_path / "models" / "ann.keras").exists()

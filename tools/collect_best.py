@@ -16,7 +16,7 @@ import statistics
 from pathlib import Path
 
 from digit_recognizer import results
-from digit_recognizer.artifacts import RecordError, read_record, write_json, write_text
+from digit_recognizer.artifacts import RecordError, write_json, write_text
 from digit_recognizer.catalog import ENSEMBLE_MODELS
 from digit_recognizer.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
 
@@ -34,15 +34,18 @@ def finished_runs(folders: list[Path], name: str) -> dict[Path, dict]:
     return rows
 
 
-def earlier_seeds(path: Path) -> dict[int, dict]:
-    """Seeds collected before, so a seed run added later joins them instead of replacing them."""
+def main() -> None:
     try:
-        return read_record(path, lambda data: {row["seed"]: row for row in data["seeds"]}) or {}
+        collect()
     except RecordError as error:
         raise SystemExit(f"error: {error}") from None
 
 
-def main() -> None:
+def collect() -> None:
+    """Copy the seeds' models, ship the validation-best one and rewrite the seed table.
+
+    Every record is read before anything is copied, so a damaged one stops the command with nothing changed.
+    """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("runs", type=Path, nargs="+", help="output folders of the seed runs")
     parser.add_argument("--model", choices=ENSEMBLE_MODELS, default="best", help="which model the runs trained")
@@ -51,7 +54,9 @@ def main() -> None:
     name = args.model
     models_dir, plots_dir = args.output_dir / MODELS_DIRNAME, args.output_dir / PLOTS_DIRNAME
     rows = finished_runs(args.runs, name)
-    seeds = earlier_seeds(plots_dir / f"{name}_seeds.json")
+    # Seeds collected before join the new ones instead of being replaced by them.
+    seeds = results.load_seeds(plots_dir / f"{name}_seeds.json")
+    shipped_records = results.load(args.output_dir / "results.json")
     models_dir.mkdir(parents=True, exist_ok=True)
     plots_dir.mkdir(parents=True, exist_ok=True)
     for folder, row in rows.items():
@@ -63,8 +68,8 @@ def main() -> None:
         shutil.copyfile(chosen / MODELS_DIRNAME / f"{name}.keras", models_dir / f"{name}.keras")
         for path in (chosen / PLOTS_DIRNAME).glob(f"{name}_*"):
             shutil.copyfile(path, plots_dir / path.name)
-        records = results.load(args.output_dir / "results.json") | {name: rows[chosen]}
-        results.save(records, args.output_dir / "results.json", args.output_dir / "results.md")
+        results.save(shipped_records | {name: rows[chosen]}, args.output_dir / "results.json",
+                     args.output_dir / "results.md")
 
     ordered = [seeds[seed] for seed in sorted(seeds)]
     tests = [100 * row["test_accuracy"] for row in ordered]
