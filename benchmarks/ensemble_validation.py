@@ -7,7 +7,8 @@ Members are every collected seed of each ensemble kind (``models/{kind}_seed*.ke
 and of k seeds of each kind (k = 1 … the fewest seeds a kind has), which shows what more seeds or another
 kind buy; for the full ensemble, how many of its errors no member reads right (averaging cannot fix them)
 and how many have the true digit as second choice; and whether test-time augmentation (averaging over
-slightly rotated, zoomed or shifted copies) helps. Writes ``plots/ensemble_validation.{json,md}``.
+slightly rotated, zoomed or shifted copies) helps. Writes ``plots/ensemble_validation.{json,md}`` and
+``plots/ensemble_validation_errors.png``, the full ensemble's misread digits, so a reader can judge them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from digit_recognizer.augment import warp
 from digit_recognizer.catalog import DISPLAY_NAMES
 from digit_recognizer.data import load_splits
 from digit_recognizer.inference import load_model
+from digit_recognizer.plots import plot_digits
 
 # Test-time views: (degrees, scale, shift) of the copies averaged with the image itself.
 TTA_VIEWS: dict[str, list[tuple[float, float, tuple[float, float]]]] = {
@@ -75,7 +77,8 @@ def main() -> None:
     everyone = [p for kind in plain.values() for p in kind]
     mean = np.mean(everyone, axis=0)
     wrong = np.flatnonzero(mean.argmax(axis=1) != labels)
-    nobody = int(sum(not any(p[i].argmax() == labels[i] for p in everyone) for i in wrong))
+    unread = [not any(p[i].argmax() == labels[i] for p in everyone) for i in wrong]
+    nobody = int(sum(unread))
     second = int(np.sum(np.argsort(-mean[wrong], axis=1)[:, 1] == labels[wrong]))
     summary = {
         "images": len(labels), "members": member_rows, "subsets": subsets(plain, labels),
@@ -91,6 +94,11 @@ def main() -> None:
               f"| none | {len(wrong)} |"]
     lines += [f"| {group} | {count} |" for group, count in summary["tta_errors"].items()]
     save(args.out_dir, "ensemble_validation", summary, "\n".join(lines) + "\n")
+    picture = args.out_dir / "ensemble_validation_errors.png"
+    captions = [f"#{i}: {labels[i]} read {mean[i].argmax()}" for i in wrong]
+    plot_digits(images[wrong], captions, unread, f"The {len(everyone)}-member ensemble's validation errors "
+                f"(true digit, read as); red: no member reads it right ({nobody})", picture)
+    print(f"written: {picture}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
-"""Figures of a trained model: learning curves and the test confusion matrix."""
+"""Figures: learning curves, the test confusion matrix, the study's bars and grids of misread digits."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import matplotlib
@@ -9,6 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import numpy as np
 from sklearn.metrics import ConfusionMatrixDisplay
 
 from digit_recognizer.artifacts import write_atomically
@@ -65,4 +67,18 @@ def plot_study(summary: dict, path: Path) -> None:
         axis.set_ylabel("test error % (mean ± sd over seeds)")
         axis.set_title(f"{model.upper()}: blue * = significant vs unit (Holm)")
         axis.grid(axis="y", alpha=0.3)
+    _save(figure, path)
+
+
+def plot_digits(images: np.ndarray, titles: list[str], highlight: list[bool], title: str, path: Path) -> None:
+    """A grid of 28×28 digits, each captioned; highlighted captions in red. Shows what a model gets wrong."""
+    columns = min(8, max(1, len(images)))
+    rows = max(1, math.ceil(len(images) / columns))
+    figure, axes = plt.subplots(rows, columns, figsize=(1.4 * columns, 1.6 * rows + 0.4), squeeze=False)
+    for axis in axes.flat:
+        axis.axis("off")
+    for axis, image, caption, marked in zip(axes.flat, images, titles, highlight, strict=False):
+        axis.imshow(image.squeeze(), cmap="gray_r", vmin=0, vmax=1)
+        axis.set_title(caption, fontsize=8, color="#d93025" if marked else "black")
+    figure.suptitle(title, fontsize=9)
     _save(figure, path)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from benchmarks.ensemble_validation import errors, subsets
+from digit_recognizer.data import RawMnist
 
 
 def _votes(*digits: int) -> np.ndarray:
@@ -32,3 +35,21 @@ def test_subsets_average_over_every_choice_of_seeds() -> None:
     pairs = [errors([a, b], labels) for a in kinds["best"] for b in kinds["best_deskew"]]
     assert rows["1 of each kind"]["mean_errors"] == np.mean(pairs)
     assert rows["2 of each kind"]["mean_errors"] == errors(kinds["best"] + kinds["best_deskew"], labels)
+
+
+def test_misread_digits_grid_shows_every_digit(tmp_path: Path, mnist: RawMnist) -> None:
+    import matplotlib.image
+
+    from digit_recognizer.plots import plot_digits
+
+    shapes = {}
+    for count in (8, 11):
+        images = mnist.x_test[:count].astype("float32")[..., None] / 255
+        captions = [f"{label} read {(label + 1) % 10}" for label in mnist.y_test[:count]]
+        path = tmp_path / f"errors{count}.png"
+        plot_digits(images, captions, [index % 2 == 0 for index in range(count)], f"{count} digits", path)
+        picture = matplotlib.image.imread(path)
+        assert picture[..., :3].min() < 0.2 and picture[..., :3].max() > 0.9
+        shapes[count] = picture.shape
+    # Eight digits fill one row; the ninth to eleventh start a second one.
+    assert shapes[11][0] > 1.5 * shapes[8][0] and shapes[11][1] == shapes[8][1]
