@@ -67,7 +67,7 @@ def read_record(path: Path, parse: Callable[[Any], T]) -> T | None:
         return None
     try:
         return parse(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise RecordError(f"{path} is unreadable ({type(error).__name__}: {error}); restore it "
                                f"(`git checkout -- {path}`) or move it aside to start a new one.") from None
 

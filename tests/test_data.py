@@ -157,3 +157,15 @@ def test_cli_keeps_a_damaged_results_table(tmp_path: Path, small_npz: Path) -> N
     assert "Traceback" not in result.stderr
     assert table.read_text() == '{"models": {"cnn": '
     assert not (tmp_path / "models" / "ann.keras").exists()
+
+
+@pytest.mark.parametrize("text", ['{"models": {"cnn": ', '{"models": []}', '{"models": {"cnn": 3}}', "[1]", "null"])
+def test_results_table_of_the_wrong_shape_is_refused_not_emptied(tmp_path: Path, text: str) -> None:
+    from digit_recognizer import results
+    from digit_recognizer.artifacts import RecordError
+
+    table = tmp_path / "results.json"
+    table.write_text(text)
+    with pytest.raises(RecordError, match="move it aside"):
+        results.load(table)
+    assert results.load(tmp_path / "absent.json") == {}
