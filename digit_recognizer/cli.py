@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from digit_recognizer import distribute, precision
@@ -145,15 +146,15 @@ def check_writable_dirs(directories: list[Path]) -> None:
 def main(argv: list[str] | None = None) -> int:
     config = parse_config(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    chief = True
     try:
         if config.strategy == distribute.MULTIWORKER:
             # Must happen before Keras is first imported (see distribute's docstring for why JAX).
             os.environ["KERAS_BACKEND"] = "jax"
-            chief = distribute.read_cluster(os.environ.get(distribute.TF_CONFIG)).is_chief
+            config = replace(config, cluster=distribute.read_cluster(os.environ.get(distribute.TF_CONFIG)))
         from digit_recognizer.pipeline import run
 
-        if chief:
+        # Only the chief writes; the other workers' --output-dir may not even exist on their machine.
+        if config.cluster is None or config.cluster.is_chief:
             check_writable(config)
         table = run(config)
     except (DataError, UsageError, RecordError, distribute.ClusterError) as error:

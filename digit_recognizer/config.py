@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from digit_recognizer.catalog import STUDY_MODELS
+from digit_recognizer.distribute import Cluster
 from digit_recognizer.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
 
 DEFAULT_SEED = 42
@@ -38,6 +39,8 @@ class RunConfig:
     devices: list[str] | None = None
     # Split the CPU into this many logical devices first (to use ``mirrored`` on a machine without GPUs).
     split_cpu: int | None = None
+    # ``multiworker``: the cluster read from TF_CONFIG once by the CLI (None: read it when training starts).
+    cluster: Cluster | None = None
 
     @property
     def models_dir(self) -> Path:

@@ -17,6 +17,7 @@ In every strategy the batch size option is per replica: each step processes ``ba
 from __future__ import annotations
 
 import json
+import os
 import socket
 import time
 from collections.abc import Callable
@@ -175,13 +176,13 @@ def start_multiworker(cluster: Cluster) -> Placement:
                      len(cluster.addresses))
 
 
-def place(strategy: str, devices: list[str] | None = None, tf_config: str | None = None) -> Placement:
+def place(strategy: str, devices: list[str] | None = None, cluster: Cluster | None = None) -> Placement:
     """The placement for ``strategy``: one device, a ``MirroredStrategy`` (over ``devices`` if named), or this
-    process's part of a cluster."""
+    process's part of ``cluster`` (by default read from ``TF_CONFIG``)."""
     if strategy == DEFAULT:
         return Placement(nullcontext)
     if strategy == MULTIWORKER:
-        return start_multiworker(read_cluster(tf_config))
+        return start_multiworker(cluster or read_cluster(os.environ.get(TF_CONFIG)))
     if strategy != MIRRORED:
         raise ValueError(f"unknown strategy {strategy!r}; choose from {', '.join(CHOICES)}.")
     import tensorflow as tf

@@ -5,7 +5,6 @@ An interrupted run started again with the same command resumes (see ``resume``).
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from functools import partial
 
@@ -27,7 +26,7 @@ def run(config: RunConfig) -> str:
     In a multi-worker run every worker trains, and only the chief evaluates and writes.
     """
     devices = distribute.split_cpu(config.split_cpu) if config.split_cpu else config.devices
-    placement = distribute.place(config.strategy, devices, os.environ.get(distribute.TF_CONFIG))
+    placement = distribute.place(config.strategy, devices, config.cluster)
     if config.strategy != distribute.DEFAULT and config.steps_per_execution > 1:
         # Keras 3's multi-step training loop fails under MirroredStrategy ("must feed a value for placeholder").
         _notice("steps per execution set to 1: several steps per call are not supported with distribution")
