@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from digit_recognizer.paths import REPO_ROOT
+
 if TYPE_CHECKING:  # Only for annotations: reading records must not pull in Keras before its backend is chosen.
     import keras
 
@@ -68,8 +70,17 @@ def read_record(path: Path, parse: Callable[[Any], T]) -> T | None:
     try:
         return parse(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-        raise RecordError(f"{path} is unreadable ({type(error).__name__}: {error}); restore it "
-                               f"(`git checkout -- {path}`) or move it aside to start a new one.") from None
+        raise RecordError(f"{path} is unreadable ({type(error).__name__}: {error}); "
+                          f"{_how_to_restore(path)}move it aside to start a new one.") from None
+
+
+def _how_to_restore(path: Path) -> str:
+    """Point at git only for the records this repository tracks; a copy elsewhere has no history to restore."""
+    try:
+        inside = path.resolve().relative_to(REPO_ROOT)
+    except ValueError:
+        return ""
+    return f"restore it (`git -C {REPO_ROOT} checkout -- {inside}`) or "
 
 
 def inference_copy(model: keras.Model) -> keras.Model:
