@@ -59,14 +59,14 @@ def write_json(path: Path, data: object) -> None:
     write_text(path, json.dumps(data, indent=2, sort_keys=False) + "\n")
 
 
-def read_record(path: Path, parse: Callable[[Any], T]) -> T | None:
-    """``parse`` of the JSON in ``path``, None when there is no record yet.
+def read_record(path: Path, parse: Callable[[Any], T], empty: T) -> T:
+    """``parse`` of the JSON in ``path``, or ``empty`` when there is no record yet.
 
     A damaged record raises instead of reading as empty: the caller would otherwise overwrite hours of
     results with the next one.
     """
     if not path.exists():
-        return None
+        return empty
     try:
         return parse(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:

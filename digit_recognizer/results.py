@@ -37,12 +37,12 @@ def load(path: Path) -> dict[str, dict]:
     A missing file is an empty table; a damaged one raises ``RecordError`` rather than being rewritten
     with only this run's rows.
     """
-    return read_record(path, lambda data: {name: dict(row) for name, row in data["models"].items()}) or {}
+    return read_record(path, lambda data: {name: dict(row) for name, row in data["models"].items()}, {})
 
 
 def load_seeds(path: Path) -> dict[int, dict]:
     """The per-seed rows of a ``plots/{model}_seeds.json`` table by seed; empty when none was collected yet."""
-    return read_record(path, lambda data: {row["seed"]: dict(row) for row in data["seeds"]}) or {}
+    return read_record(path, lambda data: {row["seed"]: dict(row) for row in data["seeds"]}, {})
 
 
 def save(records: dict[str, dict], json_path: Path, md_path: Path) -> str:

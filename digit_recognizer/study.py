@@ -179,7 +179,7 @@ def write_summary(summary: dict, config: StudyConfig) -> str:
 
 def _load(path: Path) -> dict:
     """The runs on record (none yet: empty)."""
-    return artifacts.read_record(path, _runs) or {}
+    return artifacts.read_record(path, _runs, {})
 
 
 def _runs(data: object) -> dict:
