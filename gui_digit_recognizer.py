@@ -31,7 +31,17 @@ from digit_recognizer.drawing import (
     render_strokes,
     to_image,
 )
-from digit_recognizer.inference import ModelLoadError, ModelShelf, Reading, read, train_command
+from digit_recognizer.inference import (
+    DIGIT,
+    NOT_A_DIGIT,
+    TOO_SMALL,
+    UNSURE,
+    ModelLoadError,
+    ModelShelf,
+    Reading,
+    read,
+    train_command,
+)
 from digit_recognizer.paths import MODELS_DIRNAME, REPO_ROOT
 
 SHORTCUTS = {"ann": "a", "cnn": "c", "vgg16": "v", "best": "b", "best_deskew": "d"}
@@ -39,6 +49,34 @@ PREVIEW_ZOOM = 3
 BAR_WIDTH = 120
 MAX_PANELS = 8
 ACCENT, UNSURE_COLOUR = "#1a73e8", "#d93025"
+
+
+# How each kind of item stands in the big answer.
+ANSWER_MARKS = {UNSURE: "?", NOT_A_DIGIT: "✗", TOO_SMALL: "·"}
+
+
+def answer_text(reading: Reading) -> str:
+    """The big answer: one row per line of writing; "not a digit" or "draw it bigger" when nothing is a digit."""
+    status = reading.status
+    if not any(item in (DIGIT, UNSURE) for item in status):
+        return "draw it bigger" if TOO_SMALL in status else "not a digit"
+    rows = [""] * (max(reading.lines) + 1)
+    for line, label, item in zip(reading.lines, reading.labels, status, strict=True):
+        rows[line] += ANSWER_MARKS.get(item, str(label))
+    return "\n".join(rows)
+
+
+def status_text(reading: Reading) -> str:
+    """The status line: what the model read, line by line, and what was set aside and why."""
+    read_as = " / ".join(reading.line_texts) or "no digit"
+    notes = []
+    for item, note in ((UNSURE, f"unsure (below {reading.threshold:.0%})"), (NOT_A_DIGIT, "not a digit"),
+                       (TOO_SMALL, "too small: draw it bigger")):
+        count = reading.status.count(item)
+        if count:
+            notes.append(f"{count} {note}")
+    return f"{DISPLAY_NAMES.get(reading.model, reading.model)} read {read_as}" + (f"; {'; '.join(notes)}." if notes
+                                                                                  else ".")
 
 
 class DigitApp:
@@ -77,7 +115,8 @@ class DigitApp:
         root.bind("<Delete>", lambda _event: self.clear())
         root.bind("<Control-s>", lambda _event: self.save_png())
 
-        self.status = tk.StringVar(value="Draw digits, then pick a model (keys: a, c, v; Esc clears).")
+        keys = ", ".join(SHORTCUTS[name] for name in shelf.names if name in SHORTCUTS)
+        self.status = tk.StringVar(value=f"Draw digits, then pick a model (keys: {keys}; Esc clears).")
         ttk.Label(left, textvariable=self.status, foreground="#444").grid(row=2, column=0, sticky="w", pady=(6, 0))
 
         right = ttk.Frame(root, padding=8)
@@ -139,12 +178,12 @@ class DigitApp:
             self.status.set("Draw a digit first.")
             return
         try:
-            model = self.shelf.get(name)
+            reader = self.shelf.reader(name)
         except ModelLoadError as error:
             self.buttons[name].state(["disabled"])
             self.status.set(str(error))
             return
-        reading = read(model, name, self.drawing(), min_size=MIN_DIGIT_SIZE)
+        reading = read(reader, self.drawing(), min_size=MIN_DIGIT_SIZE)
         print(json.dumps(reading.as_dict()), flush=True)
         self._show(reading)
 
@@ -159,13 +198,10 @@ class DigitApp:
             colour = UNSURE_COLOUR if reading.unsure[index] else ACCENT
             self.canvas.create_rectangle(box.x - 4, box.y - 4, box.right + 4, box.bottom + 4, outline=colour,
                                          width=2, tags="overlay")
-            label = f"{reading.shown(index)}  {reading.confidences[index]:.0%}"
-            self.canvas.create_text(box.x - 2, max(box.y - 8, 8), text=label, anchor="sw", fill=colour,
-                                    font=("TkDefaultFont", 12, "bold"), tags="overlay")
-        self.answer.set("".join(reading.shown(i) if not reading.unsure[i] else "?" for i in range(len(reading.boxes))))
-        unsure = sum(reading.unsure)
-        note = f"; {unsure} unsure (below {reading.threshold:.0%})" if unsure else ""
-        self.status.set(f"{DISPLAY_NAMES.get(reading.model, reading.model)} read {reading.text}{note}.")
+            self.canvas.create_text(box.x - 2, max(box.y - 8, 16), text=reading.describe(index), anchor="sw",
+                                    fill=colour, font=("TkDefaultFont", 12, "bold"), tags="overlay")
+        self.answer.set(answer_text(reading))
+        self.status.set(status_text(reading))
         self._show_panels(reading)
 
     def _show_panels(self, reading: Reading | None) -> None:
@@ -178,11 +214,17 @@ class DigitApp:
         for index in range(min(count, MAX_PANELS)):
             panel = ttk.Frame(self.panels, padding=(0, 4))
             panel.grid(row=index, column=0, sticky="w")
-            pixels = (reading.digits.batch[index, ..., 0] * 255).astype("uint8")
+            pixels = (reading.batch[index, ..., 0] * 255).astype("uint8")
             size = 28 * PREVIEW_ZOOM
             preview = ImageTk.PhotoImage(Image.fromarray(pixels).resize((size, size), Image.NEAREST))
             self._previews.append(preview)
             ttk.Label(panel, image=preview).grid(row=0, column=0, rowspan=3, padx=(0, 8))
+            if reading.status[index] in (NOT_A_DIGIT, TOO_SMALL):
+                why = (f"{reading.other_probability[index]:.0%} sure" if reading.status[index] == NOT_A_DIGIT
+                       else "draw it bigger")
+                ttk.Label(panel, text=f"{reading.shown(index)}\n({why})", foreground=UNSURE_COLOUR).grid(
+                    row=0, column=1, rowspan=3, sticky="w")
+                continue
             for rank, (digit, probability) in enumerate(reading.top(index)):
                 bar = tk.Canvas(panel, width=BAR_WIDTH + 70, height=18, highlightthickness=0)
                 bar.grid(row=rank, column=1, sticky="w")

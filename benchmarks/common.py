@@ -5,14 +5,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from digit_recognizer.artifacts import write_json, write_text
 from digit_recognizer.catalog import ENSEMBLE_MODELS, STUDY_MODELS
-from digit_recognizer.inference import ModelLoadError, ModelShelf
+from digit_recognizer.inference import ModelLoadError, ModelShelf, Reader
 from digit_recognizer.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
+
+T = TypeVar("T")
 
 
 def parser(description: str) -> argparse.ArgumentParser:
@@ -27,16 +31,25 @@ def parser(description: str) -> argparse.ArgumentParser:
 
 def load_models(args: argparse.Namespace) -> dict:
     """The requested shipped models; a missing one is reported and skipped."""
+    return _load(args, ModelShelf.get)
+
+
+def load_readers(args: argparse.Namespace) -> dict[str, Reader]:
+    """The requested shipped models, each with its calibration and the verifier, as the app reads with them."""
+    return _load(args, ModelShelf.reader)
+
+
+def _load(args: argparse.Namespace, load: Callable[[ModelShelf, str], T]) -> dict[str, T]:
     shelf = ModelShelf(args.models_dir)
-    models = {}
+    loaded = {}
     for name in args.models.split(","):
         try:
-            models[name] = shelf.get(name)
+            loaded[name] = load(shelf, name)
         except ModelLoadError as error:
             print(f"skipping {name}: {error}", file=sys.stderr)
-    if not models:
+    if not loaded:
         raise SystemExit("error: no model could be loaded; train them with `python test.py`.")
-    return models
+    return loaded
 
 
 def save(out_dir: Path, stem: str, data: dict, table: str) -> None:

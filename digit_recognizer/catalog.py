@@ -11,3 +11,7 @@ MODEL_NAMES: tuple[str, ...] = tuple(DISPLAY_NAMES)
 ENSEMBLE_MODELS: tuple[str, ...] = ("best", "best_deskew")
 # What `python test.py` trains by default: the original study's three models.
 STUDY_MODELS: tuple[str, ...] = ("ann", "cnn", "vgg16")
+# The digit verifier beside every classifier (digit_recognizer.verifier) and its classes, in output order.
+VERIFIER = "verifier"
+VERIFIER_CLASSES = ("whole digit", "digit parts", "not a digit")
+WHOLE, PARTS, OTHER = range(len(VERIFIER_CLASSES))

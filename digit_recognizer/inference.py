@@ -10,16 +10,22 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from digit_recognizer.catalog import DISPLAY_NAMES
-from digit_recognizer.preprocess import Box, Digits, extract_digits
+from digit_recognizer.artifacts import RecordError
+from digit_recognizer.calibration import apply_temperature, load_temperatures
+from digit_recognizer.catalog import DISPLAY_NAMES, OTHER, VERIFIER, VERIFIER_CLASSES, WHOLE
+from digit_recognizer.lines import Box
+from digit_recognizer.segment import choose, propose
 
 if TYPE_CHECKING:
     import keras
 
-# Below this softmax probability a digit is shown as unsure ("?"). Chosen from the measured trade-off
-# between non-digits flagged and real digits wrongly flagged (README, "Honest answers").
+# Below this calibrated probability a digit is shown as unsure ("?" and its best guess).
 UNSURE_BELOW = 0.70
+# From this verifier probability of "not a digit" on, an item is not a digit (benchmarks.layouts measures it).
+NOT_A_DIGIT_FROM = 0.5
 EXPECTED_INPUT = (None, 28, 28, 1)
+# How each item of a reading is shown, from best to worst.
+DIGIT, UNSURE, NOT_A_DIGIT, TOO_SMALL = "digit", "unsure", "not a digit", "too small"
 
 
 class ModelLoadError(Exception):
@@ -27,11 +33,17 @@ class ModelLoadError(Exception):
 
 
 def train_command(name: str) -> str:
+    if name == VERIFIER:
+        return "python -m tools.train_verifier"
     return f"python test.py --models {name}"
 
 
-def load_model(path: Path, name: str) -> keras.Model:
-    """Load a ``.keras`` file in safe mode and check it takes 28×28×1 images and gives 10 classes."""
+def expected_outputs(outputs: int) -> str:
+    return f"{outputs} classes" if outputs > 1 else "one output"
+
+
+def load_model(path: Path, name: str, outputs: int = 10) -> keras.Model:
+    """Load a ``.keras`` file in safe mode and check it takes 28×28×1 images and gives ``outputs`` values."""
     import keras
 
     import digit_recognizer.layers  # noqa: F401  (registers the layers a saved model may contain)
@@ -44,24 +56,54 @@ def load_model(path: Path, name: str) -> keras.Model:
     except (OSError, ValueError, TypeError, KeyError, zipfile.BadZipFile) as error:
         raise ModelLoadError(f"{path} could not be loaded ({type(error).__name__}: {error}); "
                              f"retrain it with `{train_command(name)}`.") from error
-    if tuple(model.input_shape) != EXPECTED_INPUT or model.output_shape[-1] != 10:
+    if tuple(model.input_shape) != EXPECTED_INPUT or model.output_shape[-1] != outputs:
         raise ModelLoadError(f"{path} takes {model.input_shape} and gives {model.output_shape}; expected "
-                             f"28×28×1 images and 10 classes. Retrain it with `{train_command(name)}`.")
+                             f"28×28×1 images and {expected_outputs(outputs)}. "
+                             f"Retrain it with `{train_command(name)}`.")
     return model
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A digit classifier with what makes its answers honest: its calibration and the digit verifier."""
+
+    name: str
+    model: keras.Model
+    verifier: keras.Model | None = None
+    temperature: float = 1.0
+    reject_from: float = NOT_A_DIGIT_FROM
+
+    def classify(self, batch: np.ndarray) -> np.ndarray:
+        """Calibrated class probabilities, (k, 10)."""
+        return apply_temperature(predict(self.model, batch), self.temperature)
+
+    def verify(self, batch: np.ndarray, probabilities: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """P(one whole digit) and P(not a digit) per image, from the verifier; without one, the classifier's own
+        confidence stands in for both (its complement for the second): the method the verifier is measured against."""
+        if self.verifier is None:
+            confidence = probabilities.max(axis=1)
+            return confidence, 1 - confidence
+        verdict = predict(self.verifier, batch)
+        return verdict[:, WHOLE], verdict[:, OTHER]
 
 
 @dataclass
 class Reading:
-    """One model's reading of one picture."""
+    """One model's reading of one picture: the digits it chose, line by line, each with how it is shown."""
 
     model: str
-    digits: Digits
-    probabilities: np.ndarray  # (k, 10)
+    boxes: list[Box]
+    batch: np.ndarray  # (k, 28, 28, 1): what the model saw
+    lines: list[int]  # each item's line, 0 = top
+    probabilities: np.ndarray  # (k, 10), calibrated
+    digit_probability: np.ndarray  # (k,): the verifier's P(one whole digit)
+    other_probability: np.ndarray  # (k,): the verifier's P(not a digit)
+    too_small: list[bool]
     threshold: float = UNSURE_BELOW
+    reject_from: float = NOT_A_DIGIT_FROM
 
-    @property
-    def boxes(self) -> list[Box]:
-        return self.digits.boxes
+    def __len__(self) -> int:
+        return len(self.boxes)
 
     @property
     def labels(self) -> list[int]:
@@ -72,18 +114,43 @@ class Reading:
         return [float(p.max()) for p in self.probabilities]
 
     @property
+    def status(self) -> list[str]:
+        """Per item: digit, unsure (a digit, but which one is doubtful), not a digit, or too small to read."""
+        return [TOO_SMALL if small else NOT_A_DIGIT if other >= self.reject_from
+                else UNSURE if confidence < self.threshold else DIGIT
+                for small, other, confidence in zip(self.too_small, self.other_probability, self.confidences,
+                                                    strict=True)]
+
+    @property
     def unsure(self) -> list[bool]:
-        return [c < self.threshold for c in self.confidences]
+        return [status != DIGIT for status in self.status]
+
+    @property
+    def line_texts(self) -> list[str]:
+        """Best guesses line by line, e.g. ["47", "25"]; items that are not digits are left out."""
+        texts = [""] * (max(self.lines) + 1 if self.lines else 0)
+        for line, label, status in zip(self.lines, self.labels, self.status, strict=True):
+            if status in (DIGIT, UNSURE):
+                texts[line] += str(label)
+        return [text for text in texts if text]
 
     @property
     def text(self) -> str:
-        """Best guesses, left to right, e.g. "427"."""
-        return "".join(str(label) for label in self.labels)
+        """Best guesses, line by line, separated by spaces: "47 25"."""
+        return " ".join(self.line_texts)
 
     def shown(self, index: int) -> str:
-        """How one digit is shown: the digit, or "?" plus the best guess when unsure."""
+        """How one item is shown: the digit, "?" plus the best guess when unsure, or what it is instead."""
+        status = self.status[index]
+        if status in (NOT_A_DIGIT, TOO_SMALL):
+            return status
         label = str(self.labels[index])
-        return f"?{label}" if self.unsure[index] else label
+        return f"?{label}" if status == UNSURE else label
+
+    def describe(self, index: int) -> str:
+        """One item in words with its calibrated confidence: "7 (99%)", "?7 (55%)", "not a digit"."""
+        shown = self.shown(index)
+        return shown if self.status[index] in (NOT_A_DIGIT, TOO_SMALL) else f"{shown} ({self.confidences[index]:.0%})"
 
     def top(self, index: int, k: int = 3) -> list[tuple[int, float]]:
         order = np.argsort(self.probabilities[index])[::-1][:k]
@@ -93,8 +160,13 @@ class Reading:
         return {
             "model": self.model,
             "digits": self.text,
+            "lines": self.line_texts,
+            "labels": self.labels,
             "confidences": [round(c, 4) for c in self.confidences],
+            "status": self.status,
             "unsure": self.unsure,
+            "not_a_digit_probability": [round(float(v), 4) for v in self.other_probability],
+            "line_of": self.lines,
             "boxes": [[b.x, b.y, b.w, b.h] for b in self.boxes],
         }
 
@@ -102,21 +174,32 @@ class Reading:
         return json.dumps(extra | self.as_dict())
 
 
-def read(
-    model: keras.Model,
-    name: str,
-    image: np.ndarray,
-    threshold: float = UNSURE_BELOW,
-    min_size: float | None = None,
-) -> Reading:
-    """Find every digit in ``image`` and classify each with ``model``."""
-    digits = extract_digits(image, min_size)
-    probabilities = predict(model, digits.batch) if len(digits) else np.zeros((0, 10), np.float32)
-    return Reading(model=name, digits=digits, probabilities=probabilities, threshold=threshold)
+def read(reader: Reader, image: np.ndarray, min_size: float | None = None) -> Reading:
+    """Find every digit in ``image``: propose candidates, score them with the reader, keep the best partition."""
+    candidates = propose(image, min_size)
+    if not len(candidates):
+        empty = np.zeros((0,), np.float32)
+        return Reading(reader.name, [], candidates.batch, [], np.zeros((0, 10), np.float32), empty, empty, [],
+                       reject_from=reader.reject_from)
+    probabilities = reader.classify(candidates.batch)
+    whole, other = reader.verify(candidates.batch, probabilities)
+    scores = np.log(np.maximum(whole, 1e-6)) + np.log(np.maximum(probabilities.max(axis=1), 1e-6))
+    chosen = choose(candidates, scores)
+    return Reading(
+        model=reader.name,
+        boxes=[candidates.boxes[i] for i in chosen],
+        batch=candidates.batch[chosen],
+        lines=[candidates.spans[i][0] for i in chosen],
+        probabilities=probabilities[chosen],
+        digit_probability=whole[chosen],
+        other_probability=other[chosen],
+        too_small=[bool(candidates.too_small[i]) for i in chosen],
+        reject_from=reader.reject_from,
+    )
 
 
 def predict(model: keras.Model, batch: np.ndarray) -> np.ndarray:
-    """Class probabilities; a direct call avoids ``predict``'s per-call overhead for a few digits."""
+    """Model outputs; a direct call avoids ``predict``'s per-call overhead for a few digits."""
     import keras
 
     return keras.ops.convert_to_numpy(model(batch, training=False))
@@ -135,13 +218,22 @@ class ModelShelf:
         """Models with a file present (they may still fail to load)."""
         return [name for name in self.names if (self.models_dir / f"{name}.keras").is_file()]
 
-    def get(self, name: str) -> keras.Model:
+    def get(self, name: str, outputs: int = 10) -> keras.Model:
         if name in self._errors:
             raise ModelLoadError(self._errors[name])
         if name not in self._loaded:
             try:
-                self._loaded[name] = load_model(self.models_dir / f"{name}.keras", name)
+                self._loaded[name] = load_model(self.models_dir / f"{name}.keras", name, outputs)
             except ModelLoadError as error:
                 self._errors[name] = str(error)
                 raise
         return self._loaded[name]
+
+    def reader(self, name: str) -> Reader:
+        """The named classifier with its calibration and the verifier (which every reading needs)."""
+        try:
+            temperatures = load_temperatures(self.models_dir)
+        except RecordError as error:
+            raise ModelLoadError(str(error)) from None
+        verifier = self.get(VERIFIER, outputs=len(VERIFIER_CLASSES))
+        return Reader(name, self.get(name), verifier, temperatures.get(name, 1.0))

@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.metrics import ConfusionMatrixDisplay
 
 from digit_recognizer.artifacts import write_atomically
+from digit_recognizer.calibration import Reliability
 from digit_recognizer.evaluation import CLASS_NAMES, Evaluation
 
 
@@ -81,4 +82,27 @@ def plot_digits(images: np.ndarray, titles: list[str], highlight: list[bool], ti
         axis.imshow(image.squeeze(), cmap="gray_r", vmin=0, vmax=1)
         axis.set_title(caption, fontsize=8, color="#d93025" if marked else "black")
     figure.suptitle(title, fontsize=9)
+    _save(figure, path)
+
+
+def plot_reliability(curves: dict[str, Reliability], title: str, path: Path) -> None:
+    """Accuracy against shown confidence per bin (on the diagonal = honest), with how many predictions each bin holds.
+
+    ``curves`` maps a legend label (e.g. "before, ECE 1.2%") to its bins.
+    """
+    figure, (axis, counts) = plt.subplots(2, 1, figsize=(6, 6), sharex=True, height_ratios=(3, 1))
+    axis.plot([0, 1], [0, 1], linestyle="--", color="#9aa0a6", label="perfectly calibrated")
+    for label, bins in curves.items():
+        axis.plot(bins.confidence, bins.accuracy, marker="o", label=label)
+        counts.plot(bins.confidence, bins.count, marker="o", linestyle="none")
+    axis.set_ylabel("accuracy")
+    axis.set_xlim(0, 1.02)
+    axis.set_ylim(0, 1.02)
+    axis.set_title(title)
+    axis.grid(alpha=0.3)
+    axis.legend(loc="upper left")
+    counts.set_yscale("log")
+    counts.set_xlabel("confidence (top-class probability), equal-width bins")
+    counts.set_ylabel("predictions")
+    counts.grid(alpha=0.3)
     _save(figure, path)

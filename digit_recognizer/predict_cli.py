@@ -24,23 +24,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Read every image; a bad image is reported and skipped. Exit 1 if any image failed, 2 if the model did."""
     try:
-        model = ModelShelf(args.models_dir).get(args.model)
+        reader = ModelShelf(args.models_dir).reader(args.model)
     except ModelLoadError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     failed = 0
     for path in args.images:
         try:
-            reading = read(model, args.model, read_image(path))
+            reading = read(reader, read_image(path))
         except ImageError as error:
             print(f"error: {error}", file=sys.stderr)
             failed += 1
             continue
         if args.json:
             print(reading.to_json(image=str(path)), flush=True)
-        elif len(reading.digits) == 0:
+        elif len(reading) == 0:
             print(f"{path}: no digits found", flush=True)
         else:
-            shown = " ".join(f"{reading.shown(i)} ({c:.0%})" for i, c in enumerate(reading.confidences))
-            print(f"{path}: {reading.text}    {shown}", flush=True)
+            shown = ", ".join(reading.describe(i) for i in range(len(reading)))
+            print(f"{path}: {reading.text or '-'}    {shown}", flush=True)
     return 1 if failed else 0

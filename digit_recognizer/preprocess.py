@@ -1,13 +1,11 @@
 """From any picture of digits to MNIST-like 28×28 inputs, the way MNIST itself was made.
 
-Flow: any array (grey/RGB/RGBA, any dtype) → grey ink, bright on black → digit boxes (OpenCV contours,
-pieces merged, specks dropped, left to right) → per digit: stroke width matched to MNIST's, scaled to fit
-20×20 keeping the aspect ratio, centred by centre of mass in 28×28, float32 in [0, 1].
+Flow: any array (grey/RGB/RGBA, any dtype) → grey ink, bright on black → an ink mask; and, per digit
+(found by :mod:`digit_recognizer.segment`): stroke width matched to MNIST's, scaled to fit 20×20 keeping the
+aspect ratio, centred by centre of mass in 28×28, float32 in [0, 1].
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -21,50 +19,10 @@ MNIST_CENTRE = 14.0
 MAX_SIDE = 2000
 # Below this grey-level spread there is nothing drawn.
 MIN_CONTRAST = 32
-# Unless told the smallest digit size, a piece whose longer side is under this fraction of the picture's
-# shorter side is a speck; so is one under this fraction of the tallest piece.
-SPECK_FRACTION = 0.03
-SPECK_OF_TALLEST = 0.2
 
 
 class ImageError(ValueError):
     """The input is not an image this pipeline can read; the message says why."""
-
-
-@dataclass(frozen=True)
-class Box:
-    """A digit's bounding box in the input image's pixel coordinates."""
-
-    x: int
-    y: int
-    w: int
-    h: int
-
-    @property
-    def right(self) -> int:
-        return self.x + self.w
-
-    @property
-    def bottom(self) -> int:
-        return self.y + self.h
-
-    def union(self, other: Box) -> Box:
-        x, y = min(self.x, other.x), min(self.y, other.y)
-        return Box(x, y, max(self.right, other.right) - x, max(self.bottom, other.bottom) - y)
-
-    def scaled(self, factor: float) -> Box:
-        return Box(*(round(v * factor) for v in (self.x, self.y, self.w, self.h)))
-
-
-@dataclass(frozen=True)
-class Digits:
-    """The digits found in one image: their boxes (left to right) and the model-ready batch."""
-
-    boxes: list[Box]
-    batch: np.ndarray  # (k, 28, 28, 1) float32 in [0, 1]
-
-    def __len__(self) -> int:
-        return len(self.boxes)
 
 
 def to_grey(image: np.ndarray) -> np.ndarray:
@@ -118,7 +76,7 @@ def to_ink(grey: np.ndarray) -> np.ndarray:
     return np.clip(grey.astype(np.int16) - int(np.median(border)), 0, 255).astype(np.uint8)
 
 
-def _shrink(ink: np.ndarray) -> tuple[np.ndarray, float]:
+def shrink(ink: np.ndarray) -> tuple[np.ndarray, float]:
     """Shrink huge inputs; returns the image and the factor from it back to the original."""
     longest = max(ink.shape)
     if longest <= MAX_SIDE:
@@ -134,66 +92,6 @@ def ink_mask(ink: np.ndarray) -> np.ndarray:
         return np.zeros(ink.shape, dtype=np.uint8)
     _, mask = cv2.threshold(ink, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return mask
-
-
-def find_boxes(mask: np.ndarray, min_size: float | None = None) -> list[Box]:
-    """Digit boxes from an ink mask: merge the pieces of one digit, drop specks, sort left to right.
-
-    ``min_size`` is the smallest digit (longer side, pixels) worth reading, when the caller knows it.
-    """
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    boxes = [Box(*cv2.boundingRect(contour)) for contour in contours]
-    boxes = _merge_pieces(boxes)
-    tallest = max((box.h for box in boxes), default=0)
-    smallest = max(min_size or SPECK_FRACTION * min(mask.shape), SPECK_OF_TALLEST * tallest)
-    kept = [box for box in boxes if max(box.w, box.h) >= smallest]
-    return reading_order(kept)
-
-
-def reading_order(boxes: list[Box]) -> list[Box]:
-    """Line by line from the top, left to right within a line; boxes overlapping vertically share a line."""
-    lines: list[list[Box]] = []
-    for box in sorted(boxes, key=lambda box: box.y + box.h / 2):
-        line = lines[-1] if lines else None
-        if line and box.y + box.h / 2 < max(member.bottom for member in line):
-            line.append(box)
-        else:
-            lines.append([box])
-    return [box for line in lines for box in sorted(line, key=lambda box: box.x)]
-
-
-def _belong_together(a: Box, b: Box) -> bool:
-    """Whether two ink pieces are parts of one digit.
-
-    Pieces stacked over each other share most of their width (a 7's crossbar, a broken 8); a short, small
-    piece right beside or over a bigger one is a detached part (a 5's bar, a 4's end). A full-height
-    neighbour, like the 1 in "10", is a digit of its own.
-    """
-    vertical_gap = max(a.y, b.y) - min(a.bottom, b.bottom)
-    if vertical_gap > 0.5 * max(a.h, b.h):
-        return False
-    overlap = min(a.right, b.right) - max(a.x, b.x)  # negative: the horizontal gap
-    if overlap >= 0.5 * min(a.w, b.w):
-        return True
-    small, big = sorted((a, b), key=lambda box: box.w * box.h)
-    return small.h < 0.6 * big.h and small.w * small.h < big.w * big.h / 3 and overlap >= -0.15 * big.h
-
-
-def _merge_pieces(boxes: list[Box]) -> list[Box]:
-    merged = list(boxes)
-    changed = True
-    while changed:
-        changed = False
-        for i in range(len(merged)):
-            for j in range(i + 1, len(merged)):
-                if _belong_together(merged[i], merged[j]):
-                    merged[i] = merged[i].union(merged[j])
-                    del merged[j]
-                    changed = True
-                    break
-            if changed:
-                break
-    return merged
 
 
 def stroke_width(mask: np.ndarray) -> float:
@@ -235,17 +133,3 @@ def _match_stroke(crop: np.ndarray, mask: np.ndarray, target: float) -> np.ndarr
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (abs(change) + 1, abs(change) + 1))
     morph = cv2.dilate if change > 0 else cv2.erode
     return morph(padded, kernel)
-
-
-def extract_digits(image: np.ndarray, min_size: float | None = None) -> Digits:
-    """Every digit in a picture, left to right, ready for a model (``min_size``: see :func:`find_boxes`)."""
-    ink, factor = _shrink(to_ink(to_grey(image)))
-    mask = ink_mask(ink)
-    boxes = find_boxes(mask, min_size / factor if min_size else None)
-    batch = np.zeros((len(boxes), MNIST_SIZE, MNIST_SIZE, 1), np.float32)
-    for index, box in enumerate(boxes):
-        region = (slice(box.y, box.bottom), slice(box.x, box.right))
-        piece_mask = mask[region]
-        crop = np.where(cv2.dilate(piece_mask, np.ones((3, 3), np.uint8)) > 0, ink[region], 0).astype(np.uint8)
-        batch[index, ..., 0] = to_mnist(crop, piece_mask)
-    return Digits(boxes=[box.scaled(factor) for box in boxes], batch=batch)

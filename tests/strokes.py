@@ -53,3 +53,19 @@ def four(x: float, top: float = 80, height: float = 220) -> list[Stroke]:
     bar = top + height * 0.65
     return [line(x + w * 0.55, top, x, bar) + line(x, bar, x + w, bar)[1:],
             line(x + w * 0.7, top + height * 0.3, x + w * 0.7, top + height)]
+
+
+def one_with_flag(x: float, top: float = 80, height: float = 220) -> list[Stroke]:
+    """A 1 written with a flag: a short stroke down to the left from its top, then the stem."""
+    flag = height * 0.2
+    return [line(x - flag, top + flag, x, top) + line(x, top, x, top + height)[1:]]
+
+
+def cross(x: float, top: float = 80, height: float = 220) -> list[Stroke]:
+    """The letter X."""
+    width = height * 0.8
+    return [line(x, top, x + width, top + height), line(x + width, top, x, top + height)]
+
+
+def dash(x: float, y: float = 200, width: float = 200) -> list[Stroke]:
+    return [line(x, y, x + width, y)]

@@ -1,4 +1,4 @@
-"""Property-based tests: any 2-D or 3-D pixel array gives a valid batch or the documented ImageError."""
+"""Property-based tests: any 2-D or 3-D pixel array gives valid candidate digits or the documented ImageError."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from digit_recognizer.drawing import MIN_DIGIT_SIZE
-from digit_recognizer.preprocess import MNIST_SIZE, ImageError, extract_digits
+from digit_recognizer.preprocess import MNIST_SIZE, ImageError
+from digit_recognizer.segment import choose, propose
 
 SIDES = st.integers(min_value=0, max_value=96)
 SHAPES = st.one_of(
@@ -41,15 +42,22 @@ def _blocky_images() -> st.SearchStrategy[np.ndarray]:
 
 def _check(image: np.ndarray, min_size: float | None) -> None:
     try:
-        digits = extract_digits(image, min_size)
+        candidates = propose(image, min_size)
     except ImageError as error:
         assert str(error), "the error explains itself"
         return
-    batch = digits.batch
+    batch = candidates.batch
     assert batch.dtype == np.float32
     assert batch.ndim == 4 and batch.shape[1:] == (MNIST_SIZE, MNIST_SIZE, 1)
-    assert batch.shape[0] == len(digits.boxes) >= 0
+    assert batch.shape[0] == len(candidates.boxes) == len(candidates.spans) >= 0
     assert np.isfinite(batch).all() and ((batch >= 0.0) & (batch <= 1.0)).all()
+    chosen = choose(candidates, np.random.default_rng(0).normal(size=len(candidates)))
+    covered = {line: 0 for line in range(len(candidates.atoms_per_line))}
+    for index in chosen:
+        line, first, last = candidates.spans[index]
+        assert first == covered[line], "the chosen candidates cover each line's atoms in order, once"
+        covered[line] = last
+    assert list(covered.values()) == candidates.atoms_per_line
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -47,6 +47,29 @@ def test_draw_and_read_with_the_mouse(display: str, models_dir: Path, tmp_path: 
     assert window.process.returncode is not None
 
 
+def test_two_lines_a_touching_pair_and_an_x(display: str, models_dir: Path) -> None:
+    """The user reports' cases, drawn with the mouse and read with the recommended model."""
+    height, second = 130, 40 + 130 + 50
+    cases = [
+        (s.four(150, 40, height) + s.seven(300, 40, height) + s.two(150, second, height)
+         + s.five_with_detached_bar(310, second, height), ["47", "25"]),
+        (s.zero(150) + s.zero(150 + 0.6 * 220), ["00"]),
+        (s.cross(220), []),
+    ]
+    window = Window(display, models_dir)
+    try:
+        for strokes, lines in cases:
+            window.click(window.layout["clear"])
+            for stroke in strokes:
+                window.stroke(stroke)
+            window.click(window.layout["buttons"]["best"])
+            reading = window.next_line(timeout=60)
+            assert reading["lines"] == lines
+        assert reading["status"] and set(reading["status"]) == {"not a digit"}, "the X is not a digit"
+    finally:
+        window.close()
+
+
 def test_window_messages(display: str, models_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """In-process: blank canvas, a missing model, a broken model."""
     import tkinter as tk
@@ -55,7 +78,8 @@ def test_window_messages(display: str, models_dir: Path, tmp_path: Path, monkeyp
     from digit_recognizer.inference import ModelShelf
 
     monkeypatch.setenv("DISPLAY", display)
-    shutil.copy(models_dir / "cnn.keras", tmp_path / "cnn.keras")
+    for name in ("cnn.keras", "verifier.keras"):
+        shutil.copy(models_dir / name, tmp_path / name)
     (tmp_path / "ann.keras").write_text("broken")
     root = tk.Tk()
     try:
@@ -70,6 +94,10 @@ def test_window_messages(display: str, models_dir: Path, tmp_path: Path, monkeyp
         app.recognise("cnn")
         assert app.answer.get() == "1"
         assert len(app.panels.winfo_children()) == 1
+        app.clear()
+        app.strokes.extend(s.cross(220))
+        app.recognise("cnn")
+        assert app.answer.get() == "not a digit" and "not a digit" in app.status.get()
         app.clear()
         assert app.strokes == [] and app.answer.get() == ""
     finally:

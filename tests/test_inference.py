@@ -14,14 +14,12 @@ from digit_recognizer.canvas_check import draw_large
 from digit_recognizer.data import RawMnist
 from digit_recognizer.drawing import MIN_DIGIT_SIZE, render_strokes
 from digit_recognizer.inference import ModelLoadError, ModelShelf, load_model, read
-from digit_recognizer.preprocess import extract_digits
 from tests import strokes as s
 
 
 def test_reads_a_drawn_number(models_dir: Path) -> None:
-    model = load_model(models_dir / "cnn.keras", "cnn")
     drawing = render_strokes(s.seven(60) + s.one(260) + s.zero(380))
-    reading = read(model, "cnn", drawing, min_size=MIN_DIGIT_SIZE)
+    reading = read(ModelShelf(models_dir).reader("cnn"), drawing, min_size=MIN_DIGIT_SIZE)
     assert reading.text == "710"
     assert all(c > 0.5 for c in reading.confidences)
     line = json.loads(reading.to_json())
@@ -31,21 +29,18 @@ def test_reads_a_drawn_number(models_dir: Path) -> None:
 
 
 def test_blank_drawing_reads_nothing(models_dir: Path) -> None:
-    reading = read(load_model(models_dir / "cnn.keras", "cnn"), "cnn", render_strokes([]))
+    reading = read(ModelShelf(models_dir).reader("cnn"), render_strokes([]))
     assert reading.text == "" and reading.confidences == []
 
 
 def test_mnist_digits_drawn_large_read_like_the_originals(models_dir: Path, mnist: RawMnist) -> None:
     """The README's read-back figure, on 300 digits: within 2 points of the originals here."""
-    model = load_model(models_dir / "cnn.keras", "cnn")
+    reader = ModelShelf(models_dir).reader("cnn")
     x, y = mnist.x_test[:300], mnist.y_test[:300]
-    original = model.predict(x[..., None] / np.float32(255), verbose=0).argmax(axis=1)
+    original = reader.model.predict(x[..., None] / np.float32(255), verbose=0).argmax(axis=1)
     rng = np.random.default_rng(0)
-    drawn = []
-    for digit in x:
-        digits = extract_digits(draw_large(digit, rng))
-        drawn.append(digits.batch[0] if len(digits) == 1 else np.zeros((28, 28, 1), np.float32))
-    redrawn = model.predict(np.stack(drawn), verbose=0).argmax(axis=1)
+    readings = [read(reader, draw_large(digit, rng)) for digit in x]
+    redrawn = np.array([reading.labels[0] if len(reading) == 1 else -1 for reading in readings])
     assert np.mean(redrawn == y) >= np.mean(original == y) - 0.02
 
 

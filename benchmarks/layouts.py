@@ -1,0 +1,156 @@
+"""How well does the app read what people really draw? Numbers in real layouts, and things that are not digits.
+
+Numbers of 2–5 digits are composed from digits no model trained on — MNIST's *test* images, and scikit-learn's
+8×8 digits from other writers, upscaled and redrawn — as pen strokes on the app's canvas, in the layouts of
+:mod:`digit_recognizer.compose`: level, uneven baselines, one digit raised or lowered by ⅔ of its height
+(the stress case), sloped, touching neighbours, two lines, mixed sizes and pens, tiny and huge. Non-digits
+come in two families of kinds (:mod:`digit_recognizer.sketches`): the verifier was fitted on one, the other
+is only measured here. Each drawing is read exactly as the app reads it (:func:`inference.read`).
+
+Reported per model and case: whole numbers read right, digits read right, digits wrongly rejected as not
+digits, non-digits rejected. ``--source validation`` builds the same benchmark from the validation digits,
+for choosing thresholds without looking at the test digits.
+
+    python -m benchmarks.layouts [--per-layout 100] [--models ann,cnn,vgg16,best]
+"""
+
+from __future__ import annotations
+
+import difflib
+import time
+from dataclasses import replace
+
+import numpy as np
+
+from benchmarks.common import load_readers, parser, save
+from digit_recognizer.compose import LAYOUTS, Drawing, compose
+from digit_recognizer.data import load_raw, split
+from digit_recognizer.drawing import MIN_DIGIT_SIZE, render_strokes
+from digit_recognizer.inference import DIGIT, NOT_A_DIGIT, UNSURE, Reading, read
+from digit_recognizer.sketches import FAMILIES, non_digits
+
+# Layouts built from scikit-learn's digits too (other writers); its 1,797 images are too few for all.
+OTHER_WRITER_LAYOUTS = ("level", "uneven", "touching", "two_lines")
+
+
+def digit_counts(layout: str, rng: np.random.Generator) -> int:
+    if layout in ("tiny", "huge"):
+        return 1
+    if layout == "two_lines":
+        return int(rng.integers(4, 7))
+    if layout == "touching":
+        return int(rng.integers(2, 4))
+    return int(rng.integers(2, 6))
+
+
+def drawings(images: np.ndarray, labels: np.ndarray, layouts: tuple[str, ...], per_layout: int,
+             rng: np.random.Generator) -> list[Drawing]:
+    made = []
+    for layout in layouts:
+        for _ in range(per_layout):
+            picks = rng.integers(0, len(images), digit_counts(layout, rng))
+            made.append(compose(images[picks], labels[picks], layout, rng))
+    return made
+
+
+def other_writers() -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's 8×8 digits (values 0–16) as bright-on-black uint8 images."""
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    return (digits.images * (255 / 16)).astype(np.uint8), digits.target
+
+
+def score(reading: Reading, expected: list[str]) -> dict[str, float]:
+    """Whole number right, digits right (aligned), digits rejected; "too small" drawings want no digit read."""
+    accepted = [status in (DIGIT, UNSURE) for status in reading.status]
+    if expected == ["too small"]:
+        return {"whole": float(not any(accepted)), "digits": float(not any(accepted)), "truth": 1, "rejected": 0}
+    truth, said = "".join(expected), "".join(reading.line_texts)
+    matched = sum(block.size for block in difflib.SequenceMatcher(None, truth, said).get_matching_blocks())
+    return {"whole": float(reading.line_texts == expected), "digits": matched / len(truth), "truth": len(truth),
+            "rejected": sum(status == NOT_A_DIGIT for status in reading.status)}
+
+
+def main() -> None:
+    p = parser(__doc__.splitlines()[0])
+    p.set_defaults(models="ann,cnn,vgg16,best")
+    p.add_argument("--per-layout", type=int, default=100, help="drawings per layout and source (default: 100)")
+    p.add_argument("--non-digits", type=int, default=200, help="non-digit drawings per family (default: 200)")
+    p.add_argument("--source", choices=("test", "validation"), default="test",
+                   help="MNIST digits to compose from: test (report) or validation (tuning)")
+    p.add_argument("--reject-by", choices=("verifier", "confidence"), default="verifier",
+                   help="what decides 'not a digit': the verifier (as the app), or the classifier's own calibrated "
+                        "confidence, which then also steers the segmentation (the method it is compared with)")
+    p.add_argument("--reject-from", type=float, default=None,
+                   help="'not a digit' from this probability on (default: the app's)")
+    args = p.parse_args()
+    rng = np.random.default_rng(args.seed)
+    raw = load_raw(args.data, require_full=args.source == "validation")
+    if args.source == "test":
+        mnist_x, mnist_y = raw.x_test, raw.y_test
+    else:
+        start = len(split(raw).y_train)
+        mnist_x, mnist_y = raw.x_train[start:], raw.y_train[start:]
+    cases: dict[str, list[Drawing]] = {}
+    for drawing in drawings(mnist_x, mnist_y, LAYOUTS, args.per_layout, rng):
+        cases.setdefault(f"MNIST {drawing.layout}", []).append(drawing)
+    sk_x, sk_y = other_writers()
+    for drawing in drawings(sk_x, sk_y, OTHER_WRITER_LAYOUTS, args.per_layout, rng):
+        cases.setdefault(f"other writers {drawing.layout}", []).append(drawing)
+    sketches = {family: [(kind, render_strokes(strokes)) for kind, strokes in non_digits(family, args.non_digits, rng)]
+                for family in FAMILIES}
+    results: dict = {"source": args.source, "per_layout": args.per_layout, "cases": sorted(cases),
+                     "non_digit_kinds": {family: list(kinds) for family, kinds in FAMILIES.items()}, "models": {}}
+    readers = load_readers(args)
+    if args.reject_by == "confidence":
+        readers = {name: replace(reader, verifier=None) for name, reader in readers.items()}
+    if args.reject_from is not None:
+        readers = {name: replace(reader, reject_from=args.reject_from) for name, reader in readers.items()}
+    results["reject_by"] = args.reject_by
+    results["reject_from"] = next(iter(readers.values())).reject_from
+    lines = [f"Drawings composed from MNIST {args.source} digits and scikit-learn's digits (other writers), "
+             f"{args.per_layout} per case; {args.non_digits} non-digits per family; 'not a digit' decided by the "
+             f"{args.reject_by} from P(not a digit) = {results['reject_from']:.2f}. Whole numbers read right, "
+             "digits read right, and digits wrongly rejected as not digits, in %.\n"]
+    for name, reader in readers.items():
+        per_case, seconds = {}, []
+        for case, items in cases.items():
+            scored = []
+            for drawing in items:
+                start = time.perf_counter()
+                reading = read(reader, drawing.image, MIN_DIGIT_SIZE)
+                seconds.append(time.perf_counter() - start)
+                scored.append(score(reading, drawing.lines))
+            truth = sum(s["truth"] for s in scored)
+            per_case[case] = {"whole": float(np.mean([s["whole"] for s in scored])),
+                              "digits": float(np.mean([s["digits"] for s in scored])),
+                              "digits_rejected": sum(s["rejected"] for s in scored) / truth}
+        rejected = {}
+        for family, items in sketches.items():
+            kinds = {}
+            for kind, picture in items:
+                reading = read(reader, picture, MIN_DIGIT_SIZE)
+                kinds.setdefault(kind, []).append(not any(s in (DIGIT, UNSURE) for s in reading.status))
+            rejected[family] = {"all": float(np.mean([v for values in kinds.values() for v in values])),
+                                "by_kind": {kind: float(np.mean(values)) for kind, values in kinds.items()}}
+        results["models"][name] = {"cases": per_case, "non_digits_rejected": rejected,
+                                   "read_ms_p50": 1000 * float(np.percentile(seconds, 50)),
+                                   "read_ms_p95": 1000 * float(np.percentile(seconds, 95))}
+        lines.append(f"\n**{name}** — non-digits rejected: measured family {100 * rejected['measure']['all']:.1f}%, "
+                     f"fit family {100 * rejected['fit']['all']:.1f}%; reading a drawing "
+                     f"{results['models'][name]['read_ms_p50']:.0f} ms median, "
+                     f"{results['models'][name]['read_ms_p95']:.0f} ms p95\n")
+        lines.append("| case | whole numbers % | digits % | digits rejected % |\n|---|---:|---:|---:|")
+        lines += [f"| {case} | {100 * row['whole']:.1f} | {100 * row['digits']:.1f} | "
+                  f"{100 * row['digits_rejected']:.1f} |" for case, row in per_case.items()]
+        worst = sorted(rejected["measure"]["by_kind"].items(), key=lambda item: item[1])[:5]
+        lines.append("\nMeasured non-digit kinds least rejected: "
+                     + ", ".join(f"{kind} {100 * value:.0f}%" for kind, value in worst))
+    stem = "layouts" + ("" if args.source == "test" else f"_{args.source}") + (
+        "" if args.reject_by == "verifier" else f"_{args.reject_by}")
+    save(args.out_dir, stem, results, "\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""Train the digit verifier on what the reader really proposes, and save it beside the models.
+
+Numbers are composed from MNIST *training* digits (the study's first 48,000) in every layout the app sees,
+and the fit family of non-digit sketches plus printed letters is drawn on the canvas; each drawing goes
+through the reader's own :func:`~digit_recognizer.segment.propose`. A candidate made of ≥ 90% one digit's ink
+and holding ≥ 90% of that digit is a whole digit; one that is mostly several digits or a small part of one
+is not; anything in between is left out. Non-digit sketches give only negatives. MNIST's own training
+images are added as positives. The validation digits (the last 12,000) and the measure family of
+sketches are never used here.
+
+    python -m tools.train_verifier [--data PATH] [--drawings 4000] [--epochs 6]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from digit_recognizer.artifacts import save_model, write_json
+from digit_recognizer.canvas_check import letters
+from digit_recognizer.catalog import OTHER, PARTS, VERIFIER, VERIFIER_CLASSES, WHOLE
+from digit_recognizer.compose import LAYOUTS, compose
+from digit_recognizer.data import DataError, load_raw, split
+from digit_recognizer.drawing import MIN_DIGIT_SIZE, render_strokes
+from digit_recognizer.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
+from digit_recognizer.segment import propose
+from digit_recognizer.sketches import non_digits
+
+# A whole digit: ≥ 90% of the candidate's ink is one digit's, and it holds ≥ 90% of that digit. Digit parts:
+# under 60% of either (a fragment, or several digits). In between is ambiguous and left out.
+WHOLE_SHARE, PART_SHARE = 0.9, 0.6
+# Numbers of 1–4 digits, single digits twice as often: whole digits drawn alone are what most drawings hold.
+DIGITS_PER_DRAWING = (1, 1, 2, 3, 4)
+# An upright bar: its ink's minor axis under this fraction of its major axis, tilted at most this many degrees.
+BAR_THINNESS, BAR_TILT = 0.35, 50
+
+
+def upright_bar(image: np.ndarray) -> bool:
+    """A single near-vertical stroke: a 1, whichever digit it was cut from, so never taught as "not a digit"."""
+    moments = cv2.moments(image)
+    if moments["m00"] <= 0:
+        return False
+    mu20, mu02, mu11 = (moments[key] / moments["m00"] for key in ("mu20", "mu02", "mu11"))
+    spread = np.sqrt(((mu20 - mu02) / 2) ** 2 + mu11**2)
+    major, minor = (mu20 + mu02) / 2 + spread, (mu20 + mu02) / 2 - spread
+    angle = 0.5 * np.degrees(np.arctan2(2 * mu11, mu20 - mu02))  # of the major axis, from horizontal
+    return minor < BAR_THINNESS**2 * major and abs(abs(angle) - 90) <= BAR_TILT
+
+
+def label_candidates(image: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The drawing's candidates and their classes: a whole digit or digit parts (ambiguous ones dropped)."""
+    candidates = propose(image, MIN_DIGIT_SIZE)
+    totals = np.bincount(owners.ravel(), minlength=owners.max() + 1)
+    keep, labels = [], []
+    for index, (box, mask) in enumerate(zip(candidates.boxes, candidates.masks, strict=True)):
+        counts = np.bincount(owners[box.y : box.bottom, box.x : box.right][mask], minlength=len(totals))
+        counts[0] = 0
+        owner = int(counts.argmax())
+        share = counts[owner] / max(1, mask.sum())
+        coverage = counts[owner] / max(1, totals[owner])
+        if share >= WHOLE_SHARE and coverage >= WHOLE_SHARE:
+            keep.append(index), labels.append(WHOLE)
+        elif (share < PART_SHARE or coverage < PART_SHARE) and not upright_bar(candidates.batch[index, ..., 0]):
+            keep.append(index), labels.append(PARTS)
+    return candidates.batch[keep], np.array(labels, np.int64)
+
+
+def examples(x: np.ndarray, y: np.ndarray, drawings: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Candidates from composed numbers and from the fit family of non-digits, labelled."""
+    batches, labels = [], []
+    layouts = [layout for layout in LAYOUTS if layout != "tiny"]
+    for _ in range(drawings):
+        layout = layouts[int(rng.integers(len(layouts)))]
+        count = int(rng.integers(3, 6)) if layout == "two_lines" else int(rng.choice(DIGITS_PER_DRAWING))
+        picks = rng.integers(0, len(x), count)
+        drawing = compose(x[picks], y[picks], layout, rng)
+        batch, label = label_candidates(drawing.image, drawing.owners)
+        batches.append(batch), labels.append(label)
+    sketches = [render_strokes(strokes) for _, strokes in non_digits("fit", drawings // 3, rng)]
+    for picture in sketches + [picture for _, picture in letters(rng)]:
+        batch = propose(picture, MIN_DIGIT_SIZE).batch
+        batches.append(batch), labels.append(np.full(len(batch), OTHER, np.int64))
+    return np.concatenate(batches), np.concatenate(labels)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--data", type=Path, default=None, help="local MNIST .npz (default: $MNIST_NPZ, else Keras)")
+    p.add_argument("--drawings", type=int, default=4000, help="composed numbers to draw (default: 4,000)")
+    p.add_argument("--epochs", type=int, default=6)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--models-dir", type=Path, default=REPO_ROOT / MODELS_DIRNAME)
+    p.add_argument("--out-dir", type=Path, default=REPO_ROOT / PLOTS_DIRNAME)
+    args = p.parse_args(argv)
+    try:
+        raw = load_raw(args.data)
+    except DataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    import keras
+
+    from digit_recognizer.verifier import build
+
+    keras.utils.set_random_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    train_count = len(split(raw).y_train)
+    x, y = raw.x_train[:train_count], raw.y_train[:train_count]
+    start = time.perf_counter()
+    drawn, drawn_labels = examples(x, y, args.drawings, rng)
+    plain = split(raw).x_train[rng.choice(train_count, 20_000, replace=False)]
+    images = np.concatenate([drawn, plain])
+    labels = np.concatenate([drawn_labels, np.full(len(plain), WHOLE, np.int64)])
+    made = time.perf_counter() - start
+    counts = np.bincount(labels, minlength=len(VERIFIER_CLASSES))
+    print(f"{len(images):,} examples made in {made:.0f} s: "
+          + ", ".join(f"{count:,} {name}" for name, count in zip(VERIFIER_CLASSES, counts, strict=True)), flush=True)
+    order = rng.permutation(len(images))
+    images, labels = images[order], labels[order]
+    model = build()
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    weight = {index: len(labels) / (len(counts) * max(1, count)) for index, count in enumerate(counts)}
+    history = model.fit(images, labels, batch_size=128, epochs=args.epochs, validation_split=0.1,
+                        class_weight=weight, verbose=2)
+    save_model(model, args.models_dir / f"{VERIFIER}.keras")
+    write_json(args.out_dir / "verifier_training.json", {
+        "examples": dict(zip(VERIFIER_CLASSES, map(int, counts), strict=True)), "drawings": args.drawings,
+        "epochs": args.epochs, "seed": args.seed, "seconds_making_examples": made,
+        "history": {key: [float(v) for v in values] for key, values in history.history.items()},
+    })
+    print(f"written: {args.models_dir / VERIFIER}.keras, {args.out_dir / 'verifier_training.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
