@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import platform
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,7 @@ from digit_recognizer.artifacts import write_json, write_text
 from digit_recognizer.catalog import ENSEMBLE_MODELS, STUDY_MODELS
 from digit_recognizer.inference import ModelLoadError, ModelShelf, Reader
 from digit_recognizer.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
+from digit_recognizer.precision import BF16_FLAGS, cpu_flags
 
 T = TypeVar("T")
 
@@ -57,6 +59,20 @@ def save(out_dir: Path, stem: str, data: dict, table: str) -> None:
     write_text(out_dir / f"{stem}.md", table)
     print(table, end="")
     print(f"written: {out_dir / stem}.json, .md")
+
+
+def cpu_name() -> str:
+    """The processor's model name and which bfloat16 units it has, as every reported timing must say."""
+    model = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        for line in cpuinfo.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    flags = cpu_flags()
+    units = [flag for flag in BF16_FLAGS if flag in flags]
+    return f"{model}, {os.cpu_count()} cores ({', '.join(units) if units else 'no bf16 units'})"
 
 
 def ensemble_members(models_dir: Path) -> dict[str, list[Path]]:

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 UNSURE_BELOW = 0.70
 # From this verifier probability of "not a digit" on, an item is not a digit (benchmarks.layouts measures it).
 NOT_A_DIGIT_FROM = 0.5
+# The score that makes the segmentation keep a candidate: above any total of log-probabilities it competes with.
+KEEP_WHOLE = 100.0
 EXPECTED_INPUT = (None, 28, 28, 1)
 # How each item of a reading is shown, from best to worst.
 DIGIT, UNSURE, NOT_A_DIGIT, TOO_SMALL = "digit", "unsure", "not a digit", "too small"
@@ -184,6 +186,8 @@ def read(reader: Reader, image: np.ndarray, min_size: float | None = None) -> Re
     probabilities = reader.classify(candidates.batch)
     whole, other = reader.verify(candidates.batch, probabilities)
     scores = np.log(np.maximum(whole, 1e-6)) + np.log(np.maximum(probabilities.max(axis=1), 1e-6))
+    # A piece of ink that is not a digit as a whole (an H, a star) stays whole: cut, its strokes would pass as 1s.
+    scores[candidates.cut_piece & (other >= reader.reject_from)] = KEEP_WHOLE
     chosen = choose(candidates, scores)
     return Reading(
         model=reader.name,

@@ -28,10 +28,12 @@ SEAM_ROWS = 48
 # Cuts end at least this many stroke widths from a piece's sides and from each other.
 CUT_SPACING = 0.5
 MAX_CUTS = 8
-# A candidate digit of several atoms is at most this many line heights wide, unless it is one whole piece.
+# A candidate digit of several atoms is at most this many line heights wide, unless it is one whole piece, and
+# bridges no gap between neighbouring atoms wider than this many line heights (digits are written apart).
 MAX_WIDTH = 1.5
+MAX_GAP = 0.15
 # What cutting through ink costs a reading, in units of log-probability.
-CUT_COST = 1.0
+CUT_COST = 0.0
 # A digit whose longer side is under this many stroke widths is a blob: the pen was too big for it.
 TOO_SMALL = 3.0
 
@@ -54,6 +56,7 @@ class Candidates:
     masks: list[np.ndarray]  # bool, each candidate's ink within its box (at the working scale)
     spans: list[tuple[int, int, int]]  # (line, first atom, one past the last atom)
     too_small: np.ndarray  # (n,) bool
+    cut_piece: np.ndarray  # (n,) bool: the candidate is a whole piece of ink that seams cut into several atoms
     cuts: list[np.ndarray]  # per line, per atom: whether a seam separates it from the atom before it
 
     def __len__(self) -> int:
@@ -157,7 +160,7 @@ def propose(image: np.ndarray, min_size: float | None = None) -> Candidates:
     ink, factor = shrink(to_ink(to_grey(image)))
     mask = ink_mask(ink)
     found = pieces(mask, min_size / factor if min_size else None)
-    images, boxes, masks, spans, small, cuts = [], [], [], [], [], []
+    images, boxes, masks, spans, small, cut_piece, cuts = [], [], [], [], [], [], []
     kernel = np.ones((3, 3), np.uint8)
     for line_index, line in enumerate(group_lines(found.boxes)):
         line_height = float(np.median([found.boxes[i].h for i in line]))
@@ -166,8 +169,12 @@ def propose(image: np.ndarray, min_size: float | None = None) -> Candidates:
         atoms.sort(key=lambda atom: atom.box.centre[0])
         cuts.append(np.array([index > 0 and atom.piece == atoms[index - 1].piece
                               for index, atom in enumerate(atoms)], bool))
+        reach = np.maximum.accumulate([atom.box.right for atom in atoms])
+        gaps = [atom.box.x - reach[index - 1] if index else 0 for index, atom in enumerate(atoms)]
         for first in range(len(atoms)):
             for last in range(first + 1, len(atoms) + 1):
+                if last > first + 1 and gaps[last - 1] > MAX_GAP * line_height:
+                    break
                 span = atoms[first].box.union(atoms[last - 1].box)
                 if last - first > 1 and span.w > MAX_WIDTH * line_height and not _whole_piece(atoms[first:last], atoms):
                     continue
@@ -180,9 +187,10 @@ def propose(image: np.ndarray, min_size: float | None = None) -> Candidates:
                 masks.append(group_mask)
                 spans.append((line_index, first, last))
                 small.append(max(box.w, box.h) < TOO_SMALL * stroke_width(piece_mask))
+                cut_piece.append(last - first > 1 and _whole_piece(atoms[first:last], atoms))
     batch = np.asarray(images, np.float32).reshape(-1, MNIST_SIZE, MNIST_SIZE, 1)
     return Candidates(batch=batch, boxes=boxes, masks=masks, spans=spans, too_small=np.asarray(small, bool),
-                      cuts=cuts)
+                      cut_piece=np.asarray(cut_piece, bool), cuts=cuts)
 
 
 def choose(candidates: Candidates, scores: np.ndarray, cut_cost: float = CUT_COST) -> list[int]:

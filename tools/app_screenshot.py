@@ -1,6 +1,6 @@
-"""Screenshot of the app reading a drawn number, for the README (needs Xvfb and xdotool).
+"""Screenshot of the app reading a number written on two lines, for the README (needs Xvfb and xdotool).
 
-    python -m tools.app_screenshot [--out docs/app_screenshot.png] [--model cnn]
+    python -m tools.app_screenshot [--out docs/app_screenshot.png] [--model best]
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from tests.gui_driver import Window, tools_missing, virtual_display
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "app_screenshot.png")
-    parser.add_argument("--model", default="cnn")
+    parser.add_argument("--model", default="best")
     parser.add_argument("--models-dir", type=Path, default=REPO_ROOT / MODELS_DIRNAME)
     args = parser.parse_args()
     if tools_missing():
@@ -27,8 +27,10 @@ def main() -> None:
     with virtual_display() as display:
         window = Window(display, args.models_dir)
         try:
-            for stroke in s.two(40, height=200) + s.zero(190, height=200) + s.two(340, height=200) + \
-                    s.four(480, height=200):
+            height, second = 130, 40 + 130 + 50
+            drawing = (s.four(150, 40, height) + s.seven(300, 40, height) + s.two(150, second, height)
+                       + s.five_with_detached_bar(310, second, height) + s.cross(470, 120, 110))
+            for stroke in drawing:
                 window.stroke(stroke)
             window.click(window.layout["buttons"][args.model])
             print(window.next_line(timeout=60))

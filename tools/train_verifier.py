@@ -32,11 +32,14 @@ from digit_recognizer.data import DataError, load_raw, split
 from digit_recognizer.drawing import MIN_DIGIT_SIZE, render_strokes
 from digit_recognizer.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
 from digit_recognizer.segment import propose
-from digit_recognizer.sketches import non_digits
+from digit_recognizer.sketches import FAMILIES, non_digits
 
 # A whole digit: ≥ 90% of the candidate's ink is one digit's, and it holds ≥ 90% of that digit. Digit parts:
 # under 60% of either (a fragment, or several digits). In between is ambiguous and left out.
 WHOLE_SHARE, PART_SHARE = 0.9, 0.6
+# Letters the benchmark's measured family draws by hand: never fitted on, not even printed.
+MEASURED_LETTERS = "".join(kind.removeprefix("letter_") for kind in FAMILIES["measure"]
+                           if kind.startswith("letter_"))
 # Numbers of 1–4 digits, single digits twice as often: whole digits drawn alone are what most drawings hold.
 DIGITS_PER_DRAWING = (1, 1, 2, 3, 4)
 # An upright bar: its ink's minor axis under this fraction of its major axis, tilted at most this many degrees.
@@ -44,7 +47,7 @@ BAR_THINNESS, BAR_TILT = 0.35, 50
 
 
 def upright_bar(image: np.ndarray) -> bool:
-    """A single near-vertical stroke: a 1, whichever digit it was cut from, so never taught as "not a digit"."""
+    """A single near-vertical stroke: a 1, whatever it was cut from (a 4's stem, an H's), so never a negative."""
     moments = cv2.moments(image)
     if moments["m00"] <= 0:
         return False
@@ -85,8 +88,10 @@ def examples(x: np.ndarray, y: np.ndarray, drawings: int, rng: np.random.Generat
         batch, label = label_candidates(drawing.image, drawing.owners)
         batches.append(batch), labels.append(label)
     sketches = [render_strokes(strokes) for _, strokes in non_digits("fit", drawings // 3, rng)]
-    for picture in sketches + [picture for _, picture in letters(rng)]:
+    printed = [picture for _ in range(2) for _, picture in letters(rng, exclude=MEASURED_LETTERS)]
+    for picture in sketches + printed:
         batch = propose(picture, MIN_DIGIT_SIZE).batch
+        batch = batch[[not upright_bar(image[..., 0]) for image in batch]]
         batches.append(batch), labels.append(np.full(len(batch), OTHER, np.int64))
     return np.concatenate(batches), np.concatenate(labels)
 
