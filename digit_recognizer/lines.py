@@ -83,6 +83,12 @@ def pieces(mask: np.ndarray, min_size: float | None = None) -> Pieces:
     return Pieces(labels=labels, ids=[i for i, _ in kept], boxes=[box for _, box in kept])
 
 
+def line_height(boxes: list[Box]) -> float:
+    """The height of a line's digits: the median height of its full-size pieces (parts such as bars left out)."""
+    heights = np.array([box.h for box in boxes], float)
+    return float(np.median(heights[heights >= MINOR_HEIGHT * np.median(heights)]))
+
+
 def group_lines(boxes: list[Box]) -> list[list[int]]:
     """Indices of ``boxes`` grouped into lines, top line first, each line left to right."""
     if not boxes:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from digit_recognizer.lines import Box, group_lines, pieces
+from digit_recognizer.lines import Box, group_lines, line_height, pieces
 from digit_recognizer.preprocess import MNIST_SIZE, ink_mask, shrink, stroke_width, to_grey, to_ink, to_mnist
 
 # Pieces narrower than this many line heights are never cut (two touching 1s are about this narrow).
@@ -32,8 +32,12 @@ MAX_CUTS = 8
 # bridges no gap between neighbouring atoms wider than this many line heights (digits are written apart).
 MAX_WIDTH = 1.5
 MAX_GAP = 0.15
-# What cutting through ink costs a reading, in units of log-probability.
-CUT_COST = 0.0
+# A part cut off a piece of ink that is under this many line heights tall is a sliver, not a digit (the edge of
+# a 6 or a 3's tip would read as a 1); so is a piece under the second height (a 5's detached bar): their log
+# prior, which leaves them a digit of their own only where nothing can take them in.
+MIN_PART_HEIGHT = 0.6
+MIN_PIECE_HEIGHT = 0.45
+SLIVER = -10.0
 # A digit whose longer side is under this many stroke widths is a blob: the pen was too big for it.
 TOO_SMALL = 3.0
 
@@ -57,10 +61,16 @@ class Candidates:
     spans: list[tuple[int, int, int]]  # (line, first atom, one past the last atom)
     too_small: np.ndarray  # (n,) bool
     cut_piece: np.ndarray  # (n,) bool: the candidate is a whole piece of ink that seams cut into several atoms
+    prior: np.ndarray  # (n,): log prior of being a digit from its shape on the page alone (0, or SLIVER)
     cuts: list[np.ndarray]  # per line, per atom: whether a seam separates it from the atom before it
 
     def __len__(self) -> int:
         return len(self.boxes)
+
+    def within(self, inner: int, outer: int) -> bool:
+        """Whether candidate ``inner`` covers only atoms that candidate ``outer`` covers."""
+        (line, first, last), (outer_line, outer_first, outer_last) = self.spans[inner], self.spans[outer]
+        return line == outer_line and outer_first <= first and last <= outer_last
 
     @property
     def atoms_per_line(self) -> list[int]:
@@ -160,12 +170,12 @@ def propose(image: np.ndarray, min_size: float | None = None) -> Candidates:
     ink, factor = shrink(to_ink(to_grey(image)))
     mask = ink_mask(ink)
     found = pieces(mask, min_size / factor if min_size else None)
-    images, boxes, masks, spans, small, cut_piece, cuts = [], [], [], [], [], [], []
+    images, boxes, masks, spans, small, cut_piece, prior, cuts = [], [], [], [], [], [], [], []
     kernel = np.ones((3, 3), np.uint8)
     for line_index, line in enumerate(group_lines(found.boxes)):
-        line_height = float(np.median([found.boxes[i].h for i in line]))
+        digit_height = line_height([found.boxes[i] for i in line])
         pen = stroke_width(np.isin(found.labels, [found.ids[i] for i in line]).astype(np.uint8))
-        atoms = [atom for i in line for atom in _atoms(found.labels, found.ids[i], found.boxes[i], line_height, pen)]
+        atoms = [atom for i in line for atom in _atoms(found.labels, found.ids[i], found.boxes[i], digit_height, pen)]
         atoms.sort(key=lambda atom: atom.box.centre[0])
         cuts.append(np.array([index > 0 and atom.piece == atoms[index - 1].piece
                               for index, atom in enumerate(atoms)], bool))
@@ -173,10 +183,11 @@ def propose(image: np.ndarray, min_size: float | None = None) -> Candidates:
         gaps = [atom.box.x - reach[index - 1] if index else 0 for index, atom in enumerate(atoms)]
         for first in range(len(atoms)):
             for last in range(first + 1, len(atoms) + 1):
-                if last > first + 1 and gaps[last - 1] > MAX_GAP * line_height:
+                if last > first + 1 and gaps[last - 1] > MAX_GAP * digit_height:
                     break
                 span = atoms[first].box.union(atoms[last - 1].box)
-                if last - first > 1 and span.w > MAX_WIDTH * line_height and not _whole_piece(atoms[first:last], atoms):
+                too_wide = last - first > 1 and span.w > MAX_WIDTH * digit_height
+                if too_wide and not _whole_piece(atoms[first:last], atoms):
                     continue
                 box, group_mask = _group(atoms[first:last])
                 region = ink[box.y : box.bottom, box.x : box.right]
@@ -188,19 +199,19 @@ def propose(image: np.ndarray, min_size: float | None = None) -> Candidates:
                 spans.append((line_index, first, last))
                 small.append(max(box.w, box.h) < TOO_SMALL * stroke_width(piece_mask))
                 cut_piece.append(last - first > 1 and _whole_piece(atoms[first:last], atoms))
+                cut_off = cuts[-1][first] or (last < len(atoms) and cuts[-1][last])
+                shortest = (MIN_PART_HEIGHT if cut_off else MIN_PIECE_HEIGHT) * digit_height
+                prior.append(SLIVER if box.h < shortest else 0.0)
     batch = np.asarray(images, np.float32).reshape(-1, MNIST_SIZE, MNIST_SIZE, 1)
     return Candidates(batch=batch, boxes=boxes, masks=masks, spans=spans, too_small=np.asarray(small, bool),
-                      cut_piece=np.asarray(cut_piece, bool), cuts=cuts)
+                      cut_piece=np.asarray(cut_piece, bool), prior=np.asarray(prior, np.float32), cuts=cuts)
 
 
-def choose(candidates: Candidates, scores: np.ndarray, cut_cost: float = CUT_COST) -> list[int]:
-    """Per line, the candidates that cover its atoms once each with the highest total score, in reading order.
-
-    Cutting through ink costs ``cut_cost`` per seam used: digits rarely touch, so a split must be earned.
-    """
+def choose(candidates: Candidates, scores: np.ndarray) -> list[int]:
+    """Per line, the candidates that cover its atoms once each with the highest total of score and prior,
+    in reading order."""
     chosen: list[int] = []
     for line, count in enumerate(candidates.atoms_per_line):
-        penalty = np.where(candidates.cuts[line], cut_cost, 0.0)
         best = np.full(count + 1, -np.inf)
         best[0] = 0.0
         back = np.full(count + 1, -1)
@@ -211,7 +222,7 @@ def choose(candidates: Candidates, scores: np.ndarray, cut_cost: float = CUT_COS
         for end in range(1, count + 1):
             for index in ending.get(end, []):
                 first = candidates.spans[index][1]
-                total = best[first] + scores[index] - penalty[first]
+                total = best[first] + scores[index] + candidates.prior[index]
                 if total > best[end]:
                     best[end], back[end] = total, index
         path = []

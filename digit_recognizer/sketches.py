@@ -291,6 +291,64 @@ def _asterisk(rng: np.random.Generator) -> list[np.ndarray]:
     return [_line((np.cos(a), np.sin(a)), (-np.cos(a), -np.sin(a))) for a in angles]
 
 
+# Digits as people draw them with a mouse or a stylus: clean strokes, in the common variants. They are not
+# non-digits: the verifier learns from them that a whole digit can be drawn with straight lines and round arcs.
+def _digit_0(rng: np.random.Generator) -> list[np.ndarray]:
+    start = rng.uniform(-120, -60)
+    return [_arc(0.3, 0.5, 0.3, 0.5, start, start + rng.uniform(350, 380))]
+
+
+def _digit_1(rng: np.random.Generator) -> list[np.ndarray]:
+    stem = _line((0.3, 0), (0.3, 1))
+    if rng.random() < 0.5:
+        return [stem]
+    flagged = [_chain(_line((0.1, 0.2)), stem)]
+    return flagged + ([_line((0.1, 1), (0.5, 1))] if rng.random() < 0.4 else [])
+
+
+def _digit_2(rng: np.random.Generator) -> list[np.ndarray]:
+    return [_chain(_arc(0.3, 0.28, 0.3, 0.28, 190, 370), _line((0.58, 0.38), (0, 1), (0.62, 1)))]
+
+
+def _digit_3(rng: np.random.Generator) -> list[np.ndarray]:
+    return [_chain(_arc(0.3, 0.25, 0.28, 0.25, 200, 450), _arc(0.3, 0.74, 0.3, 0.26, 270, 520))]
+
+
+def _digit_4(rng: np.random.Generator) -> list[np.ndarray]:
+    if rng.random() < 0.5:
+        return [_line((0.4, 0), (0, 0.65), (0.6, 0.65)), _line((0.45, 0.3), (0.45, 1))]
+    return [_line((0.05, 0), (0.05, 0.6), (0.6, 0.6)), _line((0.5, 0), (0.5, 1))]
+
+
+def _digit_5(rng: np.random.Generator) -> list[np.ndarray]:
+    body = _chain(_line((0.08, 0), (0.03, 0.45)), _arc(0.3, 0.7, 0.3, 0.3, 230, 500))
+    return [body, _line((0.08, 0), (0.6, 0))]
+
+
+def _digit_6(rng: np.random.Generator) -> list[np.ndarray]:
+    return [_chain(_arc(0.5, 0.55, 0.5, 0.55, 250, 180), _arc(0.3, 0.72, 0.3, 0.28, 180, 540))]
+
+
+def _digit_7(rng: np.random.Generator) -> list[np.ndarray]:
+    strokes = [_line((0, 0), (0.6, 0), (0.2, 1))]
+    return strokes + ([_line((0.2, 0.5), (0.55, 0.5))] if rng.random() < 0.3 else [])
+
+
+def _digit_8(rng: np.random.Generator) -> list[np.ndarray]:
+    return [_chain(_arc(0.3, 0.25, 0.24, 0.25, 90, 450), _arc(0.3, 0.74, 0.3, 0.26, -90, 270))]
+
+
+def _digit_9(rng: np.random.Generator) -> list[np.ndarray]:
+    stem = _line((0.58, 0.3), (0.5, 1)) if rng.random() < 0.6 else _arc(0.3, 0.3, 0.28, 0.7, 0, 90)
+    return [_chain(_arc(0.3, 0.3, 0.28, 0.3, 0, 360), stem)]
+
+
+DIGIT_TEMPLATES: dict[int, Template] = {
+    0: _digit_0, 1: _digit_1, 2: _digit_2, 3: _digit_3, 4: _digit_4,
+    5: _digit_5, 6: _digit_6, 7: _digit_7, 8: _digit_8, 9: _digit_9,
+}
+
+
 _TEMPLATES: dict[str, Template] = {
     "letter_E": _letter_e_upper,
     "letter_F": _letter_f_upper,
@@ -402,7 +460,16 @@ def sketch(kind: str, rng: np.random.Generator, box: Box) -> list[list[tuple[flo
     """Strokes of one drawing of `kind`, fitted inside box = (x, y, width, height) on the canvas."""
     if kind not in _TEMPLATES:
         raise ValueError(f"Unknown sketch kind {kind!r}; the kinds are {', '.join(_TEMPLATES)}.")
-    strokes = _fit(_hand(_TEMPLATES[kind](rng), rng), box)
+    return _drawn(_TEMPLATES[kind], rng, box)
+
+
+def pen_digit_strokes(digit: int, rng: np.random.Generator, box: Box) -> list[list[tuple[float, float]]]:
+    """Strokes of one hand-drawn ``digit`` (a clean-stroke template, jittered like a hand), fitted inside box."""
+    return _drawn(DIGIT_TEMPLATES[digit], rng, box)
+
+
+def _drawn(template: Template, rng: np.random.Generator, box: Box) -> list[list[tuple[float, float]]]:
+    strokes = _fit(_hand(template(rng), rng), box)
     size = float(np.ptp(np.vstack(strokes), axis=0).max())
     strokes = _fit([_pen(stroke, rng, size) for stroke in strokes], box)
     # People start a letter with different strokes and pull some of them backwards.

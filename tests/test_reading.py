@@ -50,7 +50,7 @@ def test_two_lines_are_read_line_by_line(best: Reader) -> None:
 @pytest.mark.parametrize(
     ("name", "strokes", "expected"),
     [
-        ("00 whose circles touch", s.zero(150) + s.zero(150 + 0.6 * 220), "00"),
+        ("00 whose circles touch", s.zero(150, 100, 150) + s.zero(150 + 0.6 * 150, 100, 150), "00"),
         ("27 whose base touches the 7", s.two(100) + s.seven(100 + 0.6 * 220 - 0.21 * 220 + 8), "27"),
         ("11 joined by the flag", s.one(200) + s.one_with_flag(245), "11"),
     ],

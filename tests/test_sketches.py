@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from digit_recognizer.drawing import CANVAS_HEIGHT, CANVAS_WIDTH, MIN_DIGIT_SIZE, render_strokes
-from digit_recognizer.sketches import FAMILIES, non_digits, sketch
+from digit_recognizer.sketches import FAMILIES, non_digits, pen_digit_strokes, sketch
 
 ALL_KINDS = [kind for kinds in FAMILIES.values() for kind in kinds]
 
@@ -57,3 +59,22 @@ def test_unknown_kind_or_family_is_refused_with_the_valid_names() -> None:
         sketch("letter_O", np.random.default_rng(0), (0, 0, 100, 100))
     with pytest.raises(ValueError, match="fit, measure"):
         non_digits("train", 3, np.random.default_rng(0))
+
+
+def test_pen_drawn_digits_are_read_as_themselves(models_dir: Path) -> None:
+    """The clean-stroke digits the verifier learns from are real digits: the shipped CNN reads them."""
+    from digit_recognizer.inference import ModelShelf, predict
+    from digit_recognizer.segment import propose
+
+    model = ModelShelf(models_dir).get("cnn")
+    rng = np.random.default_rng(3)
+    right = []
+    for index in range(60):
+        digit = index % 10
+        strokes = pen_digit_strokes(digit, rng, (200, 60, 200, 280))
+        ys, xs = np.nonzero(render_strokes(strokes) < 128)
+        assert 180 <= xs.min() and xs.max() <= 420 and 40 <= ys.min() and ys.max() <= 360
+        candidates = propose(render_strokes(strokes))
+        whole = max(range(len(candidates)), key=lambda i: candidates.masks[i].sum())
+        right.append(int(predict(model, candidates.batch[whole : whole + 1]).argmax()) == digit)
+    assert np.mean(right) >= 0.9

@@ -1,6 +1,7 @@
 """Train the digit verifier on what the reader really proposes, and save it beside the models.
 
 Numbers are composed from MNIST *training* digits (the study's first 48,000) in every layout the app sees,
+and from digits drawn with clean pen strokes (as with a mouse; :func:`~digit_recognizer.sketches.pen_digit_strokes`),
 and the fit family of non-digit sketches plus printed letters is drawn on the canvas; each drawing goes
 through the reader's own :func:`~digit_recognizer.segment.propose`. A candidate made of ≥ 90% one digit's ink
 and holding ≥ 90% of that digit is a whole digit; one that is mostly several digits or a small part of one
@@ -29,10 +30,10 @@ from digit_recognizer.canvas_check import letters
 from digit_recognizer.catalog import OTHER, PARTS, VERIFIER, VERIFIER_CLASSES, WHOLE
 from digit_recognizer.compose import LAYOUTS, compose
 from digit_recognizer.data import DataError, load_raw, split
-from digit_recognizer.drawing import MIN_DIGIT_SIZE, render_strokes
+from digit_recognizer.drawing import CANVAS_HEIGHT, CANVAS_WIDTH, MIN_DIGIT_SIZE, render_strokes
 from digit_recognizer.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
 from digit_recognizer.segment import propose
-from digit_recognizer.sketches import FAMILIES, non_digits
+from digit_recognizer.sketches import FAMILIES, non_digits, pen_digit_strokes
 
 # A whole digit: ≥ 90% of the candidate's ink is one digit's, and it holds ≥ 90% of that digit. Digit parts:
 # under 60% of either (a fragment, or several digits). In between is ambiguous and left out.
@@ -76,6 +77,23 @@ def label_candidates(image: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray,
     return candidates.batch[keep], np.array(labels, np.int64)
 
 
+def pen_number(digits: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Digits drawn with clean pen strokes side by side (some touching), and which digit owns each ink pixel."""
+    height = float(rng.uniform(90, 300))
+    width = 0.65 * height
+    gap = float(rng.uniform(-0.1, 0.4)) * height
+    scale = min(1.0, (CANVAS_WIDTH - 60) / (len(digits) * width + (len(digits) - 1) * gap))
+    height, width, gap = height * scale, width * scale, gap * scale
+    span = len(digits) * width + (len(digits) - 1) * gap
+    left, top = float(rng.uniform(20, max(21.0, CANVAS_WIDTH - 20 - span))), (CANVAS_HEIGHT - height) / 2
+    owners = np.zeros((CANVAS_HEIGHT, CANVAS_WIDTH), np.int16)
+    for index, digit in enumerate(digits):
+        ink = render_strokes(pen_digit_strokes(int(digit), rng, (left, top, width, height))) < 128
+        owners[ink & (owners == 0)] = index + 1
+        left += width + gap
+    return np.where(owners > 0, 0, 255).astype(np.uint8), owners
+
+
 def examples(x: np.ndarray, y: np.ndarray, drawings: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Candidates from composed numbers and from the fit family of non-digits, labelled."""
     batches, labels = [], []
@@ -86,6 +104,9 @@ def examples(x: np.ndarray, y: np.ndarray, drawings: int, rng: np.random.Generat
         picks = rng.integers(0, len(x), count)
         drawing = compose(x[picks], y[picks], layout, rng)
         batch, label = label_candidates(drawing.image, drawing.owners)
+        batches.append(batch), labels.append(label)
+    for _ in range(drawings // 2):
+        batch, label = label_candidates(*pen_number(rng.integers(0, 10, int(rng.choice(DIGITS_PER_DRAWING))), rng))
         batches.append(batch), labels.append(label)
     sketches = [render_strokes(strokes) for _, strokes in non_digits("fit", drawings // 3, rng)]
     printed = [picture for _ in range(2) for _, picture in letters(rng, exclude=MEASURED_LETTERS)]
