@@ -83,6 +83,12 @@ def pieces(mask: np.ndarray, min_size: float | None = None) -> Pieces:
     return Pieces(labels=labels, ids=[i for i, _ in kept], boxes=[box for _, box in kept])
 
 
+def _stacked(a: Box, b: Box) -> bool:
+    """One above the other: sharing most of the narrower one's width, with no vertical overlap."""
+    shared = min(a.right, b.right) - max(a.x, b.x)
+    return shared >= 0.5 * min(a.w, b.w) and a.vertical_overlap(b) <= 0
+
+
 def line_height(boxes: list[Box]) -> float:
     """The height of a line's digits: the median height of its full-size pieces (parts such as bars left out)."""
     heights = np.array([box.h for box in boxes], float)
@@ -103,15 +109,18 @@ def group_lines(boxes: list[Box]) -> list[list[int]]:
             i = parent[i]
         return i
 
+    members = {i: [i] for i in major}
     for position, i in enumerate(major):
         for j in major[position + 1 :]:
             a, b = boxes[i], boxes[j]
             overlaps = a.vertical_overlap(b) >= LINE_OVERLAP * min(a.h, b.h)
-            if overlaps and a.gap(b) <= LINE_GAP * max(a.h, b.h):
-                parent[root(i)] = root(j)
-    members: dict[int, list[int]] = {}
-    for i in major:
-        members.setdefault(root(i), []).append(i)
+            first, second = root(i), root(j)
+            if first == second or not overlaps or a.gap(b) > LINE_GAP * max(a.h, b.h):
+                continue
+            # A tall piece touching two lines (an X beside "47" over "25") must not join them.
+            if not any(_stacked(boxes[k], boxes[m]) for k in members[first] for m in members[second]):
+                parent[first] = second
+                members[second] += members.pop(first)
     for i in set(range(len(boxes))) - set(major):
         nearest = min(major, key=lambda j: boxes[i].gap(boxes[j]))
         members[root(nearest)].append(i)

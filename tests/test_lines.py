@@ -22,6 +22,14 @@ def test_lines_with_an_empty_band_between_them_stay_apart() -> None:
     assert group_lines(boxes) == [[1, 2], [0, 3]]
 
 
+def test_a_tall_shape_beside_two_lines_does_not_join_them() -> None:
+    """An X that overlaps "47" and "25" both keeps the two lines apart; it joins one of them."""
+    boxes = [Box(140, 30, 100, 150), Box(290, 30, 100, 150), Box(140, 210, 100, 160), Box(290, 210, 100, 160),
+             Box(460, 110, 110, 131)]
+    lines = group_lines(boxes)
+    assert len(lines) == 2 and {0, 1} <= set(lines[0]) and {2, 3} <= set(lines[1])
+
+
 def test_a_gently_sloped_row_is_one_line() -> None:
     boxes = [Box(40 + 110 * i, 260 - 30 * i, 80, 120) for i in range(5)]
     assert group_lines(boxes) == [[0, 1, 2, 3, 4]]
