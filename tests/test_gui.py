@@ -53,7 +53,7 @@ def test_two_lines_a_touching_pair_and_an_x(display: str, models_dir: Path) -> N
     cases = [
         (s.four(150, 40, height) + s.seven(300, 40, height) + s.two(150, second, height)
          + s.five_with_detached_bar(310, second, height), ["47", "25"]),
-        (s.zero(150, 100, 150) + s.zero(150 + 0.6 * 150, 100, 150), ["00"]),
+        (s.two(100) + s.seven(100 + 0.6 * 220 - 0.21 * 220 + 8), ["27"]),
         (s.cross(220), []),
     ]
     window = Window(display, models_dir)
