@@ -186,8 +186,8 @@ def propose(image: np.ndarray, min_size: float | None = None) -> Candidates:
                 if last > first + 1 and gaps[last - 1] > MAX_GAP * digit_height:
                     break
                 span = atoms[first].box.union(atoms[last - 1].box)
-                too_wide = last - first > 1 and span.w > MAX_WIDTH * digit_height
-                if too_wide and not _whole_piece(atoms[first:last], atoms):
+                whole = _whole_piece(atoms[first:last], atoms)
+                if last - first > 1 and span.w > MAX_WIDTH * digit_height and not whole:
                     continue
                 box, group_mask = _group(atoms[first:last])
                 region = ink[box.y : box.bottom, box.x : box.right]
@@ -198,7 +198,7 @@ def propose(image: np.ndarray, min_size: float | None = None) -> Candidates:
                 masks.append(group_mask)
                 spans.append((line_index, first, last))
                 small.append(max(box.w, box.h) < TOO_SMALL * stroke_width(piece_mask))
-                cut_piece.append(last - first > 1 and _whole_piece(atoms[first:last], atoms))
+                cut_piece.append(last - first > 1 and whole)
                 cut_off = cuts[-1][first] or (last < len(atoms) and cuts[-1][last])
                 shortest = (MIN_PART_HEIGHT if cut_off else MIN_PIECE_HEIGHT) * digit_height
                 prior.append(SLIVER if box.h < shortest else 0.0)
