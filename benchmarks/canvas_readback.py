@@ -15,9 +15,9 @@ import time
 
 import numpy as np
 
-from benchmarks.common import load_readers, parser, save
+from benchmarks.common import load_mnist, load_readers, parser, save
 from digit_recognizer.canvas_check import draw_large
-from digit_recognizer.data import load_raw, normalise
+from digit_recognizer.data import normalise
 from digit_recognizer.inference import NOT_A_DIGIT, read
 
 
@@ -25,7 +25,7 @@ def main() -> None:
     p = parser(__doc__.splitlines()[0])
     p.add_argument("--limit", type=int, default=None, help="first N test digits (default: all 10,000)")
     args = p.parse_args()
-    raw = load_raw(args.data, require_full=False)
+    raw = load_mnist(args)
     x, y = raw.x_test[: args.limit], raw.y_test[: args.limit]
     rng = np.random.default_rng(args.seed)
     canvases = [draw_large(digit, rng) for digit in x]

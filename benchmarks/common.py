@@ -14,6 +14,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from digit_recognizer.artifacts import write_json, write_text
 from digit_recognizer.catalog import ENSEMBLE_MODELS, STUDY_MODELS
+from digit_recognizer.data import DataError, RawMnist, load_raw
 from digit_recognizer.inference import ModelLoadError, ModelShelf, Reader
 from digit_recognizer.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
 from digit_recognizer.precision import BF16_FLAGS, cpu_flags
@@ -29,6 +30,15 @@ def parser(description: str) -> argparse.ArgumentParser:
     p.add_argument("--out-dir", type=Path, default=REPO_ROOT / PLOTS_DIRNAME, help="where results are written")
     p.add_argument("--seed", type=int, default=0)
     return p
+
+
+def load_mnist(args: argparse.Namespace, require_full: bool = False) -> RawMnist:
+    """MNIST from ``--data`` (or ``$MNIST_NPZ``, or Keras); a bad file is one sentence and exit code 2."""
+    try:
+        return load_raw(args.data, require_full=require_full)
+    except DataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def load_models(args: argparse.Namespace) -> dict:

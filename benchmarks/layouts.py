@@ -22,9 +22,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from benchmarks.common import load_readers, parser, save
+from benchmarks.common import load_mnist, load_readers, parser, save
 from digit_recognizer.compose import LAYOUTS, Drawing, compose
-from digit_recognizer.data import load_raw, split
+from digit_recognizer.data import split
 from digit_recognizer.drawing import MIN_DIGIT_SIZE, render_strokes
 from digit_recognizer.inference import DIGIT, NOT_A_DIGIT, UNSURE, Reading, read
 from digit_recognizer.sketches import FAMILIES, non_digits
@@ -86,7 +86,7 @@ def main() -> None:
                    help="'not a digit' from this probability on (default: the app's)")
     args = p.parse_args()
     rng = np.random.default_rng(args.seed)
-    raw = load_raw(args.data, require_full=args.source == "validation")
+    raw = load_mnist(args, require_full=args.source == "validation")
     if args.source == "test":
         mnist_x, mnist_y = raw.x_test, raw.y_test
     else:

@@ -13,9 +13,8 @@ import time
 
 import numpy as np
 
-from benchmarks.common import cpu_name, load_readers, parser, save
+from benchmarks.common import cpu_name, load_mnist, load_readers, parser, save
 from digit_recognizer.compose import compose
-from digit_recognizer.data import load_raw
 from digit_recognizer.drawing import MIN_DIGIT_SIZE
 from digit_recognizer.inference import read
 
@@ -27,7 +26,7 @@ def main() -> None:
     p.set_defaults(models="cnn")
     p.add_argument("--drawings", type=int, default=200, help="drawings per layout (default: 200)")
     args = p.parse_args()
-    raw = load_raw(args.data, require_full=False)
+    raw = load_mnist(args)
     rng = np.random.default_rng(args.seed)
     drawings = {layout: [compose(raw.x_test[picks], raw.y_test[picks], layout, rng)
                          for picks in rng.integers(0, len(raw.y_test), (args.drawings, 3))] for layout in LAYOUTS}

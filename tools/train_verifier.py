@@ -137,11 +137,12 @@ def main(argv: list[str] | None = None) -> int:
 
     keras.utils.set_random_seed(args.seed)
     rng = np.random.default_rng(args.seed)
-    train_count = len(split(raw).y_train)
+    training = split(raw).x_train
+    train_count = len(training)
     x, y = raw.x_train[:train_count], raw.y_train[:train_count]
     start = time.perf_counter()
     drawn, drawn_labels = examples(x, y, args.drawings, rng)
-    plain = split(raw).x_train[rng.choice(train_count, 20_000, replace=False)]
+    plain = training[rng.choice(train_count, 20_000, replace=False)]
     images = np.concatenate([drawn, plain])
     labels = np.concatenate([drawn_labels, np.full(len(plain), WHOLE, np.int64)])
     made = time.perf_counter() - start
