@@ -1,56 +1,47 @@
-"""Draw digits with the mouse and have a trained model read them.
+"""Draw digits with the mouse and have a trained model read them as you write.
 
     python gui_digit_recognizer.py [--models-dir DIR]
 
-The window only collects strokes and shows answers: rendering, finding the digits, turning them into
-MNIST-like 28×28 inputs and classifying them happen in the `digit_recognizer` package. Every reading is
-also printed to standard output as one JSON line.
+The window only collects strokes and shows answers. Models load and drawings are read in a worker process
+(:mod:`digit_recognizer.reading_worker`), so the window never waits for TensorFlow. Each reading the window
+shows is also printed to standard output as one JSON line. TensorFlow's start-up banners are hidden; set
+``DIGITS_TF_LOGS=1`` to see them.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
+import signal
 import sys
-import threading
+import time
 import tkinter as tk
 from pathlib import Path
-from tkinter import filedialog, ttk
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from tkinter import filedialog, font, ttk
 
 from PIL import Image, ImageTk
 
-from digit_recognizer.catalog import DISPLAY_NAMES
-from digit_recognizer.drawing import (
-    CANVAS_HEIGHT,
-    CANVAS_WIDTH,
-    MIN_DIGIT_SIZE,
-    PEN_WIDTH,
-    render_strokes,
-    to_image,
-)
-from digit_recognizer.inference import (
-    DIGIT,
-    NOT_A_DIGIT,
-    TOO_SMALL,
-    UNSURE,
-    ModelLoadError,
-    ModelShelf,
-    Reading,
-    read,
-    train_command,
-)
+from digit_recognizer.annotate import ACCENT, UNSURE_COLOUR, annotate, colour, label_anchor
+from digit_recognizer.catalog import DISPLAY_NAMES, ENSEMBLE
+from digit_recognizer.drawing import CANVAS_HEIGHT, CANVAS_WIDTH, default_pen, render_strokes, strokes_hit, to_image
+from digit_recognizer.images import read_image
+from digit_recognizer.inference import DIGIT, NOT_A_DIGIT, TOO_SMALL, UNSURE, ModelShelf, Reading, train_command
 from digit_recognizer.paths import MODELS_DIRNAME, REPO_ROOT
+from digit_recognizer.preprocess import ImageError
+from digit_recognizer.reading_worker import Done, Loaded, ReadingWorker
+from digit_recognizer.settings import last_model, remember_model
 
 SHORTCUTS = {"ann": "a", "cnn": "c", "vgg16": "v", "best": "b", "best_deskew": "d"}
 PREVIEW_ZOOM = 3
 BAR_WIDTH = 120
 MAX_PANELS = 8
-ACCENT, UNSURE_COLOUR = "#1a73e8", "#d93025"
-
-
+# A reading starts this long after the pen lifts, so a digit drawn in several strokes is read once.
+LIVE_DELAY_MS = 120
+POLL_MS = 20
+PANEL_WIDTH = 280
+MIN_WINDOW = (720, 480)
+PLACEHOLDER = "Draw digits here: one line or two, with the mouse"
+PEN_WIDTHS = (6, 60)
 # How each kind of item stands in the big answer.
 ANSWER_MARKS = {UNSURE: "?", NOT_A_DIGIT: "✗", TOO_SMALL: "·"}
 
@@ -63,7 +54,7 @@ def answer_text(reading: Reading) -> str:
     rows = [""] * (max(reading.lines) + 1)
     for line, label, item in zip(reading.lines, reading.labels, status, strict=True):
         rows[line] += ANSWER_MARKS.get(item, str(label))
-    return "\n".join(rows)
+    return "\n".join(row for row in rows if row)
 
 
 def status_text(reading: Reading) -> str:
@@ -79,130 +70,393 @@ def status_text(reading: Reading) -> str:
                                                                                   else ".")
 
 
-class DigitApp:
-    """The window: a canvas that records strokes, one button per model, and the reading panel."""
+def title(name: str) -> str:
+    """How a model is named in the window; the ensemble of the recommended models' seeds is not in the table."""
+    return "Ensemble" if name == ENSEMBLE else DISPLAY_NAMES.get(name, name)
 
-    def __init__(self, root: tk.Tk, shelf: ModelShelf, report_layout: bool = False) -> None:
+
+def missing_text(missing: list[str]) -> str:
+    """Which model files are missing and the command that trains each."""
+    hints = "; ".join(f"{DISPLAY_NAMES.get(name, name)}: `{train_command(name)}`" for name in missing)
+    return f"No model file for {', '.join(DISPLAY_NAMES.get(n, n) for n in missing)} yet; train with {hints}."
+
+
+def default_png_name(reading: Reading | None, now: float) -> str:
+    """``digits-47-25-20261126-1530.png``: what was read and when, so saved drawings sort and say what they hold."""
+    read_as = "-".join(reading.line_texts) if reading is not None and reading.line_texts else "drawing"
+    return f"digits-{read_as}-{time.strftime('%Y%m%d-%H%M%S', time.localtime(now))}.png"
+
+
+class Heartbeat:
+    """The longest the event loop went without running a timer, beyond the timer's own period: a stall."""
+
+    def __init__(self, root: tk.Tk, every_ms: int = 10) -> None:
+        self.root, self.every_ms, self.worst_ms = root, every_ms, 0.0
+        self._last = time.perf_counter()
+        root.after(every_ms, self._beat)
+
+    def _beat(self) -> None:
+        now = time.perf_counter()
+        self.worst_ms = max(self.worst_ms, 1000 * (now - self._last) - self.every_ms)
+        self._last = now
+        self.root.after(self.every_ms, self._beat)
+
+
+class DigitApp:
+    """The window: a canvas that records strokes, the model buttons and tools, and the reading panel."""
+
+    def __init__(self, root: tk.Tk, models_dir: Path, worker: ReadingWorker | None = None,
+                 report_layout: bool = False) -> None:
         self.root = root
-        self.shelf = shelf
+        self.shelf = ModelShelf(models_dir)
+        self.worker = worker or ReadingWorker(models_dir)
+        self.report_layout = report_layout
         self.strokes: list[list[tuple[float, float]]] = []
+        self.history: list[list[list[tuple[float, float]]]] = []
+        self.picture: Path | None = None
+        self.reading: Reading | None = None
+        self.loaded: set[str] = set()
+        self.latest: dict[str, int] = {}
+        self.compare_rows: dict[str, tk.StringVar] = {}
         self._previews: list[ImageTk.PhotoImage] = []
+        self._live: str | None = None
+        self._erasing = False
+        self._picture_scale = 1.0
+        self._photo: ImageTk.PhotoImage | None = None
+        self.heartbeat = Heartbeat(root) if report_layout else None
         root.title("Handwritten Digits Recognizer")
+        root.minsize(*MIN_WINDOW)
+        root.columnconfigure(0, weight=1)
+        root.rowconfigure(0, weight=1)
 
         left = ttk.Frame(root, padding=8)
         left.grid(row=0, column=0, sticky="nsew")
-        self.canvas = tk.Canvas(left, width=CANVAS_WIDTH, height=CANVAS_HEIGHT, bg="white",
-                                cursor="pencil", highlightthickness=1, highlightbackground="#999")
-        self.canvas.grid(row=0, column=0, columnspan=2)
+        left.columnconfigure(0, weight=1)
+        left.rowconfigure(1, weight=1)
+        self._build_toolbar(left)
+        self.canvas = tk.Canvas(left, width=CANVAS_WIDTH, height=CANVAS_HEIGHT, bg="white", cursor="pencil",
+                                highlightthickness=1, highlightbackground="#999")
+        self.canvas.grid(row=1, column=0, sticky="nsew", pady=(8, 0))
         self.canvas.bind("<ButtonPress-1>", self._start_stroke)
         self.canvas.bind("<B1-Motion>", self._extend_stroke)
+        self.canvas.bind("<ButtonRelease-1>", self._end_stroke)
+        self.canvas.bind("<Configure>", lambda _event: self._redraw())
 
-        buttons = ttk.Frame(left)
-        buttons.grid(row=1, column=0, sticky="w", pady=(8, 0))
-        self.buttons: dict[str, ttk.Button] = {}
-        for name in shelf.names:
-            button = ttk.Button(buttons, text=DISPLAY_NAMES.get(name, name.upper()),
-                                command=lambda n=name: self.recognise(n))
-            button.pack(side="left", padx=(0, 6))
-            self.buttons[name] = button
-            key = SHORTCUTS.get(name)
-            if key:
-                root.bind(f"<KeyPress-{key}>", lambda _event, n=name: self.recognise(n))
-        self.clear_button = ttk.Button(buttons, text="Clear Canvas", command=self.clear)
-        self.clear_button.pack(side="left", padx=(12, 6))
-        ttk.Button(buttons, text="Save PNG…", command=self.save_png).pack(side="left")
-        root.bind("<Escape>", lambda _event: self.clear())
-        root.bind("<Delete>", lambda _event: self.clear())
-        root.bind("<Control-s>", lambda _event: self.save_png())
+        self.status = tk.StringVar()
+        self.status_label = ttk.Label(left, textvariable=self.status, foreground="#444", justify="left",
+                                      wraplength=CANVAS_WIDTH)
+        self.status_label.grid(row=2, column=0, sticky="ew", pady=(6, 0))
+        left.bind("<Configure>", lambda event: self.status_label.configure(wraplength=max(200, event.width - 16)))
 
-        keys = ", ".join(SHORTCUTS[name] for name in shelf.names if name in SHORTCUTS)
-        self.status = tk.StringVar(value=f"Draw digits, then pick a model (keys: {keys}; Esc clears).")
-        ttk.Label(left, textvariable=self.status, foreground="#444").grid(row=2, column=0, sticky="w", pady=(6, 0))
-
-        right = ttk.Frame(root, padding=8)
-        right.grid(row=0, column=1, sticky="nsew")
+        right = ttk.Frame(root, padding=8, width=PANEL_WIDTH)
+        right.grid(row=0, column=1, sticky="ns")
+        right.columnconfigure(0, minsize=PANEL_WIDTH)
         self.answer = tk.StringVar(value="")
-        ttk.Label(right, textvariable=self.answer, font=("TkDefaultFont", 28, "bold")).pack(anchor="w")
+        self.answer_label = ttk.Label(right, textvariable=self.answer, font=("TkDefaultFont", 28, "bold"),
+                                      wraplength=PANEL_WIDTH)
+        self.answer_label.grid(row=0, column=0, sticky="w")
+        self.compare_frame = ttk.Frame(right)
+        self.compare_frame.grid(row=1, column=0, sticky="ew")
         self.panels = ttk.Frame(right)
-        self.panels.pack(anchor="nw", fill="both", expand=True)
-
+        self.panels.grid(row=2, column=0, sticky="nw")
+        self._bind_keys()
         self._disable_missing_models()
-        if report_layout:
-            root.after(300, self._print_layout)
+        self._redraw()
+        root.after(POLL_MS, self._poll)
+        # The window is drawn first; then the model last used loads in the worker, before it is asked for.
+        root.after_idle(lambda: self.select(self.model.get(), read_now=False, announce=False))
+
+    # Layout --------------------------------------------------------------------------------------------
+    def _build_toolbar(self, parent: ttk.Frame) -> None:
+        bar = ttk.Frame(parent)
+        bar.grid(row=0, column=0, sticky="ew")
+        available = self.shelf.available()
+        remembered = last_model()
+        self.model = tk.StringVar(value=remembered if remembered in available else (available or ["best"])[0])
+        self.buttons: dict[str, ttk.Radiobutton] = {}
+        for name in self.shelf.names:
+            button = ttk.Radiobutton(bar, text=DISPLAY_NAMES[name], value=name, variable=self.model,
+                                     style="Toolbutton", command=lambda n=name: self.select(n))
+            button.pack(side="left", padx=(0, 4))
+            self.buttons[name] = button
+        self.comparing = tk.BooleanVar(value=False)
+        self.compare_button = ttk.Checkbutton(bar, text="Compare all", variable=self.comparing,
+                                              command=self._compare_changed)
+        self.compare_button.pack(side="left", padx=(8, 0))
+        tools = ttk.Frame(parent)
+        tools.grid(row=3, column=0, sticky="ew", pady=(6, 0))
+        self.eraser = tk.BooleanVar(value=False)
+        self._pen = default_pen(CANVAS_HEIGHT)
+        self.pen = tk.StringVar(value=str(self._pen))
+        self.with_reading = tk.BooleanVar(value=True)
+        self.tool_buttons = {
+            "undo": ttk.Button(tools, text="Undo", width=-5, command=self.undo),
+            "clear": ttk.Button(tools, text="Clear", width=-5, command=self.clear),
+            "eraser": ttk.Checkbutton(tools, text="Eraser", variable=self.eraser,
+                                      command=self._tool_changed),
+        }
+        for widget in self.tool_buttons.values():
+            widget.pack(side="left", padx=(0, 4))
+        ttk.Label(tools, text="Pen").pack(side="left", padx=(8, 2))
+        pen = ttk.Spinbox(tools, from_=PEN_WIDTHS[0], to=PEN_WIDTHS[1], increment=2, width=3, textvariable=self.pen,
+                          command=self._pen_changed)
+        pen.pack(side="left")
+        pen.bind("<Return>", lambda _event: self._pen_changed())
+        pen.bind("<FocusOut>", lambda _event: self._pen_changed())
+        for text, command in (("Copy", self.copy), ("Open image…", self.open_image), ("Save PNG…", self.save_png)):
+            button = ttk.Button(tools, text=text, width=-5, command=command)
+            button.pack(side="left", padx=(8 if text == "Copy" else 4, 0))
+            self.tool_buttons[text.rstrip("…").lower()] = button
+        ttk.Checkbutton(tools, text="with reading", variable=self.with_reading).pack(side="left", padx=(4, 0))
+
+    def _bind_keys(self) -> None:
+        for name, key in SHORTCUTS.items():
+            if name in self.buttons:
+                self.root.bind(f"<KeyPress-{key}>", lambda _event, n=name: self.select(n))
+        bindings = {"<KeyPress-k>": lambda: self.comparing.set(not self.comparing.get()) or self._compare_changed(),
+                    "<KeyPress-e>": lambda: self.eraser.set(not self.eraser.get()) or self._tool_changed(),
+                    "<Control-z>": self.undo, "<Escape>": self.clear, "<Delete>": self.clear,
+                    "<Control-c>": self.copy, "<Control-s>": self.save_png, "<Control-o>": self.open_image}
+        for sequence, action in bindings.items():
+            self.root.bind(sequence, lambda _event, act=action: act())
+        keys = ", ".join(f"{SHORTCUTS[n]} {DISPLAY_NAMES[n]}" for n in self.shelf.names if n in SHORTCUTS)
+        self.hint = (f"Draw digits; they are read as you write. Keys: {keys}; k compare; e eraser; Ctrl+Z undo; "
+                     "Esc clear; Ctrl+C copy; Ctrl+O open; Ctrl+S save.")
+        self.status.set(self.hint)
+
+    def _disable_missing_models(self) -> None:
+        missing = [name for name in self.shelf.names if name not in self.shelf.available()]
+        for name in missing:
+            self.buttons[name].state(["disabled"])
+        if missing:
+            self.status.set(missing_text(missing))
 
     # Drawing -------------------------------------------------------------------------------------------
     def _start_stroke(self, event: tk.Event) -> None:
-        self._clear_overlay()
+        self._cancel_live()
+        self._leave_picture()
+        self._outdated()
+        self.history.append([list(stroke) for stroke in self.strokes])
+        if self._erasing:
+            self._erase_at(event.x, event.y)
+            return
         self.strokes.append([(event.x, event.y)])
-        r = PEN_WIDTH / 2
+        self.canvas.delete("overlay", "placeholder")
+        r = self.pen_width() / 2
         self.canvas.create_oval(event.x - r, event.y - r, event.x + r, event.y + r, fill="black", outline="",
                                 tags="ink")
 
     def _extend_stroke(self, event: tk.Event) -> None:
+        if self._erasing:
+            self._erase_at(event.x, event.y)
+            return
         if not self.strokes:
             return
         x0, y0 = self.strokes[-1][-1]
         self.strokes[-1].append((event.x, event.y))
-        self.canvas.create_line(x0, y0, event.x, event.y, width=PEN_WIDTH, fill="black", capstyle="round",
-                                joinstyle="round", smooth=True, tags="ink")
+        self.canvas.create_line(x0, y0, event.x, event.y, width=self.pen_width(), fill="black", capstyle="round",
+                                joinstyle="round", tags="ink")
 
-    def clear(self) -> None:
-        self.strokes.clear()
-        self.canvas.delete("all")
-        self._show_panels(None)
-        self.answer.set("")
-        self.status.set("Canvas cleared.")
+    def _end_stroke(self, _event: tk.Event) -> None:
+        if self.history and self.history[-1] == self.strokes:
+            self.history.pop()  # an eraser pass that touched nothing
+        if self.report_layout and self.strokes and not self._erasing:
+            print(json.dumps({"event": "stroke", "points": len(self.strokes[-1])}), flush=True)
+        self._live = self.root.after(LIVE_DELAY_MS, self.read_now)
+
+    def _erase_at(self, x: float, y: float) -> None:
+        hit = strokes_hit(self.strokes, (x, y), self.pen_width())
+        if hit:
+            self.strokes = [stroke for index, stroke in enumerate(self.strokes) if index not in hit]
+            self._redraw()
+
+    def _redraw(self) -> None:
+        """Every stroke again (after undo, erasing, a new pen width or a resize), and the hint when empty."""
+        self.canvas.delete("ink", "overlay", "placeholder")
+        pen = self.pen_width()
+        for stroke in self.strokes:
+            if len(stroke) > 1:
+                self.canvas.create_line(*[c for point in stroke for c in point], width=pen, fill="black",
+                                        capstyle="round", joinstyle="round", tags="ink")
+            x, y = stroke[0]
+            self.canvas.create_oval(x - pen / 2, y - pen / 2, x + pen / 2, y + pen / 2, fill="black", outline="",
+                                    tags="ink")
+        if not self.strokes and self.picture is None:
+            self.canvas.create_text(self.canvas.winfo_width() / 2, self.canvas.winfo_height() / 2, text=PLACEHOLDER,
+                                    fill="#aaa", font=("TkDefaultFont", 14), tags="placeholder")
+        if self.reading is not None and self.picture is None:
+            self._draw_overlay(self.reading, 1.0)
+
+    def canvas_size(self) -> tuple[int, int]:
+        """The drawing's size: the canvas as shown, grown to hold every stroke if the window was made smaller."""
+        width, height = max(self.canvas.winfo_width(), 1), max(self.canvas.winfo_height(), 1)
+        if self.strokes:
+            pad = self.pen_width()
+            width = max(width, int(max(x for stroke in self.strokes for x, _ in stroke) + pad))
+            height = max(height, int(max(y for stroke in self.strokes for _, y in stroke) + pad))
+        return width, height
 
     def drawing(self):
-        """The strokes rendered off-screen, exactly as the models will see them."""
-        return render_strokes(self.strokes)
+        """The strokes rendered off-screen, exactly as the models see them."""
+        return render_strokes(self.strokes, *self.canvas_size(), pen_width=self.pen_width())
 
-    def save_png(self) -> None:
-        if not self.strokes:
-            self.status.set("Nothing to save: draw a digit first.")
+    def undo(self) -> None:
+        if not self.history:
+            self.status.set("Nothing to undo.")
             return
-        path = filedialog.asksaveasfilename(defaultextension=".png", filetypes=[("PNG image", "*.png")])
-        if path:
-            try:
-                to_image(self.drawing()).save(path)
-            except OSError as error:
-                self.status.set(f"Could not save {path}: {error.strerror or error}")
-                return
-            self.status.set(f"Saved {path}")
+        self._cancel_live()
+        self._outdated()
+        self.strokes = self.history.pop()
+        self.reading = None
+        self._redraw()
+        self.read_now()
+
+    def clear(self) -> None:
+        self._cancel_live()
+        self._outdated()
+        if self.strokes:
+            self.history.append(self.strokes)
+        self.strokes = []
+        self.picture = None
+        self.canvas.delete("picture")
+        self._show(None)
+        self.status.set("Canvas cleared (Ctrl+Z brings it back).")
+
+    def _tool_changed(self) -> None:
+        self._erasing = self.eraser.get()
+        self.canvas.configure(cursor="dotbox" if self._erasing else "pencil")
+
+    def pen_width(self) -> int:
+        """The pen's width from its box, kept within range; what was typed there if it is no number, the last
+        good width."""
+        try:
+            self._pen = min(max(int(self.pen.get()), PEN_WIDTHS[0]), PEN_WIDTHS[1])
+        except (tk.TclError, ValueError):
+            pass
+        return self._pen
+
+    def _pen_changed(self) -> None:
+        self._outdated()
+        self._redraw()
+        self._cancel_live()
+        self.read_now()
 
     # Reading -------------------------------------------------------------------------------------------
-    def recognise(self, name: str) -> None:
-        if str(self.buttons[name].cget("state")) == "disabled":
+    def select(self, name: str, read_now: bool = True, announce: bool = True) -> None:
+        """Make ``name`` the model that reads; load it in the worker first if needed (saying so unless it is
+        the quiet preload at start-up)."""
+        if name not in self.buttons or self.buttons[name].instate(["disabled"]):
             return
-        if not self.strokes:
-            self.status.set("Draw a digit first.")
-            return
-        try:
-            reader = self.shelf.reader(name)
-        except ModelLoadError as error:
-            self.buttons[name].state(["disabled"])
-            self.status.set(str(error))
-            return
-        reading = read(reader, self.drawing(), min_size=MIN_DIGIT_SIZE)
-        print(json.dumps(reading.as_dict()), flush=True)
-        self._show(reading)
+        self.model.set(name)
+        remember_model(name)
+        if name not in self.loaded:
+            self.root.configure(cursor="watch")
+            if announce:
+                self.status.set(f"Loading {DISPLAY_NAMES[name]}…")
+            self.worker.load(name)
+        if read_now:
+            self.read_now()
 
-    def _show(self, reading: Reading) -> None:
-        self._clear_overlay()
-        if not reading.boxes:
+    def read_now(self) -> None:
+        """Ask the worker to read the drawing (or the opened picture) with the chosen model, and every model
+        when comparing."""
+        self._live = None
+        if not self.strokes and self.picture is None:
+            self._show(None)
+            return
+        models = self._compare_models() if self.comparing.get() else [self.model.get()]
+        for name in dict.fromkeys([self.model.get(), *models]):
+            if self.picture is not None:
+                self.latest[name] = self.worker.read(name, path=self.picture)
+            else:
+                self.latest[name] = self.worker.read(name, self.strokes, self.canvas_size(), self.pen_width())
+
+    def _outdated(self) -> None:
+        """The drawing changed: answers on their way are stale, and the one shown is greyed until the next."""
+        self.latest.clear()
+        self.answer_label.configure(foreground="#999")
+
+    def _cancel_live(self) -> None:
+        if self._live is not None:
+            self.root.after_cancel(self._live)
+            self._live = None
+
+    def _poll(self) -> None:
+        for answer in self.worker.answers():
+            if isinstance(answer, Loaded):
+                self._loaded(answer)
+            elif isinstance(answer, Done) and answer.job == self.latest.get(answer.model):
+                self._done(answer)
+        self.root.after(POLL_MS, self._poll)
+
+    def _loaded(self, answer: Loaded) -> None:
+        if answer.model == self.model.get():
+            self.root.configure(cursor="")
+        if answer.error:
+            self._failed(answer.model, answer.error)
+            return
+        self.loaded.add(answer.model)
+        if answer.model == self.model.get() and self.status.get().startswith("Loading"):
+            self.status.set(f"{DISPLAY_NAMES[answer.model]} is ready ({answer.seconds:.1f} s). " + self.hint)
+        if self.report_layout:
+            print(json.dumps({"event": "loaded", "model": answer.model, "seconds": answer.seconds,
+                              "worst_stall_ms": self.heartbeat.worst_ms}), flush=True)
+
+    def _failed(self, name: str, error: str) -> None:
+        if name in self.buttons:
+            self.buttons[name].state(["disabled"])
+        self.loaded.discard(name)
+        if name == self.model.get():
+            self.status.set(error)
+        if name in self.compare_rows:
+            self.compare_rows[name].set(f"{title(name)}: cannot load")
+
+    def _done(self, answer: Done) -> None:
+        if answer.error:
+            if answer.model == self.model.get():
+                self.root.configure(cursor="")
+                self.status.set(answer.error)
+                if self.picture is None:
+                    self._failed(answer.model, answer.error)
+            return
+        reading = answer.reading
+        self.loaded.add(answer.model)
+        if answer.model in self.compare_rows:
+            said = answer_text(reading).replace("\n", " / ") if reading.boxes else "—"
+            self.compare_rows[answer.model].set(f"{title(answer.model)}: {said}")
+        if answer.model == self.model.get():
+            self.root.configure(cursor="")
+            print(json.dumps(reading.as_dict() | {"strokes": len(self.strokes), "seconds": round(answer.seconds, 4)}),
+                  flush=True)
+            self._show(reading)
+
+    def _show(self, reading: Reading | None) -> None:
+        self.reading = reading
+        self.answer_label.configure(foreground="")
+        self.canvas.delete("overlay")
+        if reading is None or not reading.boxes:
             self.answer.set("")
             self._show_panels(None)
-            self.status.set("No digit found: draw larger or bolder strokes.")
+            if reading is not None:
+                self.status.set("No digit found: draw larger or bolder strokes.")
+            self._redraw()
             return
-        for index, box in enumerate(reading.boxes):
-            colour = UNSURE_COLOUR if reading.unsure[index] else ACCENT
-            self.canvas.create_rectangle(box.x - 4, box.y - 4, box.right + 4, box.bottom + 4, outline=colour,
-                                         width=2, tags="overlay")
-            self.canvas.create_text(box.x - 2, max(box.y - 8, 16), text=reading.describe(index), anchor="sw",
-                                    fill=colour, font=("TkDefaultFont", 12, "bold"), tags="overlay")
+        self._draw_overlay(reading, self._picture_scale)
         self.answer.set(answer_text(reading))
         self.status.set(status_text(reading))
         self._show_panels(reading)
+
+    def _draw_overlay(self, reading: Reading, scale: float) -> None:
+        self.canvas.delete("overlay")
+        height = self.canvas.winfo_height()
+        for index, box in enumerate(reading.boxes):
+            shown = box if scale == 1.0 else type(box)(*(round(v * scale) for v in (box.x, box.y, box.w, box.h)))
+            tint = colour(reading, index)
+            self.canvas.create_rectangle(shown.x - 4, shown.y - 4, shown.right + 4, shown.bottom + 4, outline=tint,
+                                         width=2, tags="overlay")
+            x, y, anchor = label_anchor(shown, height)
+            self.canvas.create_text(x, y, text=reading.describe(index), anchor=anchor, fill=tint,
+                                    font=("TkDefaultFont", 12, "bold"), tags="overlay")
 
     def _show_panels(self, reading: Reading | None) -> None:
         for child in self.panels.winfo_children():
@@ -210,8 +464,10 @@ class DigitApp:
         self._previews.clear()
         if reading is None:
             return
+        percent_width = font.nametofont("TkDefaultFont").measure("100.0%") + 8
         count = len(reading.boxes)
-        for index in range(min(count, MAX_PANELS)):
+        shown = min(count, self._panels_that_fit())
+        for index in range(shown):
             panel = ttk.Frame(self.panels, padding=(0, 4))
             panel.grid(row=index, column=0, sticky="w")
             pixels = (reading.batch[index, ..., 0] * 255).astype("uint8")
@@ -226,41 +482,115 @@ class DigitApp:
                     row=0, column=1, rowspan=3, sticky="w")
                 continue
             for rank, (digit, probability) in enumerate(reading.top(index)):
-                bar = tk.Canvas(panel, width=BAR_WIDTH + 70, height=18, highlightthickness=0)
+                bar = tk.Canvas(panel, width=24 + BAR_WIDTH + percent_width, height=18, highlightthickness=0)
                 bar.grid(row=rank, column=1, sticky="w")
-                colour = (UNSURE_COLOUR if reading.unsure[index] else ACCENT) if rank == 0 else "#bbb"
-                bar.create_rectangle(18, 3, 18 + max(1, probability * BAR_WIDTH), 15, fill=colour, outline="")
+                tint = (UNSURE_COLOUR if reading.unsure[index] else ACCENT) if rank == 0 else "#bbb"
+                bar.create_rectangle(18, 3, 18 + max(1, probability * BAR_WIDTH), 15, fill=tint, outline="")
                 bar.create_text(2, 9, text=str(digit), anchor="w")
                 bar.create_text(24 + BAR_WIDTH, 9, text=f"{probability:.1%}", anchor="w")
-        if count > MAX_PANELS:
-            ttk.Label(self.panels, text=f"… and {count - MAX_PANELS} more").grid(row=MAX_PANELS, column=0)
+        if count > shown:
+            ttk.Label(self.panels, text=f"… and {count - shown} more").grid(row=shown, column=0, sticky="w")
 
-    def _clear_overlay(self) -> None:
-        self.canvas.delete("overlay")
+    def _panels_that_fit(self) -> int:
+        """How many item panels fit below the answer without making the window taller (at least one)."""
+        self.root.update_idletasks()
+        room = self.canvas.winfo_rooty() + self.canvas.winfo_height() - self.panels.winfo_rooty() - 20
+        return max(1, min(MAX_PANELS, room // (28 * PREVIEW_ZOOM + 8)))
 
-    def _disable_missing_models(self) -> None:
-        missing = [name for name in self.shelf.names if name not in self.shelf.available()]
-        for name in missing:
-            self.buttons[name].state(["disabled"])
-        if missing:
-            hints = "; ".join(f"{DISPLAY_NAMES.get(n, n)}: `{train_command(n)}`" for n in missing)
-            self.status.set(f"Missing model(s), train with {hints}")
+    # Compare -------------------------------------------------------------------------------------------
+    def _compare_models(self) -> list[str]:
+        """Every model that can read, and the ensemble when its members are there."""
+        usable = [name for name in self.shelf.names if not self.buttons[name].instate(["disabled"])]
+        return usable + ([ENSEMBLE] if self.shelf.ensemble_members() else [])
 
-    def _print_layout(self) -> None:
+    def _compare_changed(self) -> None:
+        for child in self.compare_frame.winfo_children():
+            child.destroy()
+        self.compare_rows.clear()
+        if self.comparing.get():
+            ttk.Label(self.compare_frame, text="Every model:", foreground="#444").grid(row=0, column=0, sticky="w")
+            for row, name in enumerate(self._compare_models(), start=1):
+                self.compare_rows[name] = tk.StringVar(value=f"{title(name)}: …")
+                ttk.Label(self.compare_frame, textvariable=self.compare_rows[name],
+                          font=("TkDefaultFont", 12)).grid(row=row, column=0, sticky="w")
+        self.read_now()
+
+    # Files and clipboard -------------------------------------------------------------------------------
+    def copy(self) -> None:
+        if self.reading is None or not self.reading.line_texts:
+            self.status.set("Nothing to copy yet: draw digits first.")
+            return
+        text = "\n".join(self.reading.line_texts)
+        self.root.clipboard_clear()
+        self.root.clipboard_append(text)
+        self.status.set(f"Copied {text.replace(chr(10), ' / ')} to the clipboard.")
+
+    def save_png(self) -> None:
+        if not self.strokes:
+            self.status.set("Nothing to save: draw a digit first.")
+            return
+        path = filedialog.asksaveasfilename(defaultextension=".png", filetypes=[("PNG image", "*.png")],
+                                            initialfile=default_png_name(self.reading, time.time()))
+        if path:
+            self.save_to(Path(path))
+
+    def save_to(self, path: Path) -> None:
+        grey = self.drawing()
+        image = annotate(grey, self.reading) if self.with_reading.get() and self.reading else to_image(grey)
+        try:
+            image.save(path)
+        except (OSError, ValueError) as error:
+            self.status.set(f"Could not save {path}: {getattr(error, 'strerror', None) or error}. "
+                            "Choose another folder or a name ending in .png.")
+            return
+        self.status.set(f"Saved {path}.")
+
+    def open_image(self) -> None:
+        path = filedialog.askopenfilename(filetypes=[("Pictures", "*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff"),
+                                                     ("All files", "*")])
+        if path:
+            self.open_path(Path(path))
+
+    def open_path(self, path: Path) -> None:
+        """Show a picture file on the canvas and read it as `python -m digit_recognizer predict` would."""
+        try:
+            pixels = read_image(path)
+        except ImageError as error:
+            self.status.set(str(error))
+            return
+        image = Image.fromarray(pixels if pixels.dtype == "uint8" else (pixels / max(1, pixels.max()) * 255)
+                                .astype("uint8"))
+        width, height = self.canvas.winfo_width(), self.canvas.winfo_height()
+        self._picture_scale = min(width / image.width, height / image.height, 1.0)
+        shown = image.resize((max(1, round(image.width * self._picture_scale)),
+                              max(1, round(image.height * self._picture_scale))))
+        self._cancel_live()
+        self.history.append(self.strokes)
+        self.strokes, self.picture, self.reading = [], path, None
+        self._redraw()
+        self._photo = ImageTk.PhotoImage(shown)
+        self.canvas.delete("picture")
+        self.canvas.create_image(0, 0, image=self._photo, anchor="nw", tags="picture")
+        self.status.set(f"Reading {path.name}…")
+        self.read_now()
+
+    def _leave_picture(self) -> None:
+        if self.picture is not None:
+            self.picture, self._picture_scale, self.reading = None, 1.0, None
+            self.canvas.delete("picture", "overlay")
+            self._show(None)
+
+    def layout(self) -> dict:
         """Screen positions of the canvas and buttons, for driving the window in tests."""
         self.root.update_idletasks()
 
         def rect(widget: tk.Widget) -> list[int]:
             return [widget.winfo_rootx(), widget.winfo_rooty(), widget.winfo_width(), widget.winfo_height()]
 
-        layout = {"event": "ready", "canvas": rect(self.canvas),
-                  "buttons": {name: rect(button) for name, button in self.buttons.items()},
-                  "clear": rect(self.clear_button)}
-        print(json.dumps(layout), flush=True)
-
-
-def _import_backend() -> None:
-    import keras  # noqa: F401
+        return {"event": "ready", "canvas": rect(self.canvas), "window": rect(self.root),
+                "buttons": {name: rect(button) for name, button in self.buttons.items()},
+                "tools": {name: rect(button) for name, button in self.tool_buttons.items()},
+                "compare": rect(self.compare_button)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -269,15 +599,24 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder holding ann.keras, cnn.keras, vgg16.keras (default: models/)")
     parser.add_argument("--report-layout", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    launched = time.perf_counter()
     try:
         root = tk.Tk()
     except tk.TclError as error:
         print(f"error: cannot open a window ({error}); run this on a desktop or set DISPLAY.", file=sys.stderr)
         return 2
-    DigitApp(root, ModelShelf(args.models_dir), report_layout=args.report_layout)
-    # The window is up before TensorFlow is imported; importing it meanwhile makes the first click quick.
-    threading.Thread(target=_import_backend, daemon=True).start()
-    root.mainloop()
+    worker = ReadingWorker(args.models_dir)
+    # Closed from outside (Ctrl+C in the terminal, a session ending): leave the loop so the worker is stopped.
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: root.quit())
+    app = DigitApp(root, args.models_dir, worker, report_layout=args.report_layout)
+    if args.report_layout:
+        root.after(200, lambda: print(json.dumps(app.layout() | {"seconds": time.perf_counter() - launched}),
+                                      flush=True))
+    try:
+        root.mainloop()
+    finally:
+        worker.close()
     return 0
 
 

@@ -13,7 +13,7 @@ from typing import TypeVar
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from digit_recognizer.artifacts import write_json, write_text
-from digit_recognizer.catalog import ENSEMBLE_MODELS, STUDY_MODELS
+from digit_recognizer.catalog import STUDY_MODELS
 from digit_recognizer.data import DataError, RawMnist, load_raw
 from digit_recognizer.inference import ModelLoadError, ModelShelf, Reader
 from digit_recognizer.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
@@ -83,9 +83,3 @@ def cpu_name() -> str:
     flags = cpu_flags()
     units = [flag for flag in BF16_FLAGS if flag in flags]
     return f"{model}, {os.cpu_count()} cores ({', '.join(units) if units else 'no bf16 units'})"
-
-
-def ensemble_members(models_dir: Path) -> dict[str, list[Path]]:
-    """The ensemble's members by kind: every collected seed (``{kind}_seed{N}.keras``) of each kind that has any."""
-    found = {name: sorted(models_dir.glob(f"{name}_seed*.keras")) for name in ENSEMBLE_MODELS}
-    return {name: paths for name, paths in found.items() if paths}

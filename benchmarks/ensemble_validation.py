@@ -17,11 +17,11 @@ from itertools import combinations, product
 
 import numpy as np
 
-from benchmarks.common import ensemble_members, parser, save
+from benchmarks.common import parser, save
 from digit_recognizer.augment import warp
 from digit_recognizer.catalog import DISPLAY_NAMES
 from digit_recognizer.data import load_splits
-from digit_recognizer.inference import load_model
+from digit_recognizer.inference import ModelShelf, load_model
 from digit_recognizer.plots import plot_digits
 
 # Test-time views: (degrees, scale, shift) of the copies averaged with the image itself.
@@ -54,7 +54,7 @@ def subsets(kinds: dict[str, list[np.ndarray]], labels: np.ndarray) -> list[dict
 
 def main() -> None:
     args = parser(__doc__.splitlines()[0]).parse_args()
-    members = ensemble_members(args.models_dir)
+    members = ModelShelf(args.models_dir).ensemble_members()
     if not members:
         raise SystemExit("error: no ensemble members (models/best_seed*.keras); collect seed runs with "
                          "`python -m tools.collect_best`.")

@@ -16,12 +16,12 @@ import time
 
 import numpy as np
 
-from benchmarks.common import ensemble_members, load_models, parser, save
+from benchmarks.common import load_models, parser, save
 from digit_recognizer import results
 from digit_recognizer.artifacts import RecordError
 from digit_recognizer.catalog import DISPLAY_NAMES, MODEL_NAMES
 from digit_recognizer.data import load_splits
-from digit_recognizer.inference import load_model, predict
+from digit_recognizer.inference import ModelShelf, load_model, predict
 from digit_recognizer.paths import REPO_ROOT
 
 BATCH = 256
@@ -60,7 +60,7 @@ def main() -> None:
     p.set_defaults(models=",".join(MODEL_NAMES))
     args = p.parse_args()
     splits = load_splits(args.data)
-    members = ensemble_members(args.models_dir)
+    members = ModelShelf(args.models_dir).ensemble_members()
     try:
         records = results.load(REPO_ROOT / "results.json")
         seed_tables = {name: results.load_seeds(args.out_dir / f"{name}_seeds.json") for name in members}

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import minimize_scalar
-from scipy.special import log_softmax
 
 from digit_recognizer.artifacts import read_record
 
@@ -32,8 +30,15 @@ def _log_probabilities(probabilities: np.ndarray) -> np.ndarray:
     return np.log(np.clip(np.asarray(probabilities, dtype=np.float64), _SMALLEST, 1.0))
 
 
+def _log_softmax(logits: np.ndarray) -> np.ndarray:
+    # SciPy is imported here, not at the top: the drawing window imports this module and must open at once.
+    from scipy.special import log_softmax
+
+    return log_softmax(logits, axis=1)
+
+
 def _nll(log_p: np.ndarray, labels: np.ndarray, temperature: float) -> float:
-    return float(-log_softmax(log_p / temperature, axis=1)[np.arange(len(labels)), labels].mean())
+    return float(-_log_softmax(log_p / temperature)[np.arange(len(labels)), labels].mean())
 
 
 def negative_log_likelihood(probabilities: np.ndarray, labels: np.ndarray) -> float:
@@ -43,6 +48,8 @@ def negative_log_likelihood(probabilities: np.ndarray, labels: np.ndarray) -> fl
 
 def fit_temperature(probabilities: np.ndarray, labels: np.ndarray) -> float:
     """The temperature T minimising the NLL of softmax(log p / T) on held-out (validation) predictions."""
+    from scipy.optimize import minimize_scalar
+
     log_p, labels = _log_probabilities(probabilities), np.asarray(labels)
     result = minimize_scalar(lambda t: _nll(log_p, labels, t), bounds=TEMPERATURE_BOUNDS, method="bounded",
                              options={"xatol": 1e-4})
@@ -51,7 +58,7 @@ def fit_temperature(probabilities: np.ndarray, labels: np.ndarray) -> float:
 
 def apply_temperature(probabilities: np.ndarray, temperature: float) -> np.ndarray:
     """softmax(log p / T): the same argmax per row, confidence softened (T > 1) or sharpened (T < 1)."""
-    return np.exp(log_softmax(_log_probabilities(probabilities) / temperature, axis=1)).astype(np.float32)
+    return np.exp(_log_softmax(_log_probabilities(probabilities) / temperature)).astype(np.float32)
 
 
 @dataclass(frozen=True)

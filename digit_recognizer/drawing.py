@@ -11,8 +11,21 @@ CANVAS_WIDTH = 640
 CANVAS_HEIGHT = 400
 # A marker-like pen: thick enough to read like MNIST's strokes once a digit is shrunk to 20 px.
 PEN_WIDTH = 20
-# Anything smaller than this on the canvas (a click, a slip of the pen) is not a digit.
-MIN_DIGIT_SIZE = 2 * PEN_WIDTH
+
+
+def smallest_digit(pen_width: int) -> int:
+    """Anything smaller than this on the canvas (a click, a slip of the pen) is not a digit."""
+    return 2 * pen_width
+
+
+MIN_DIGIT_SIZE = smallest_digit(PEN_WIDTH)
+# The pen's default width, as a share of the canvas height: 20 px on the 400 px canvas the models were tuned on.
+PEN_SHARE = PEN_WIDTH / CANVAS_HEIGHT
+
+
+def default_pen(canvas_height: int) -> int:
+    """A marker-like pen for a canvas this tall (an even number of pixels, at least 4)."""
+    return max(4, 2 * round(PEN_SHARE * canvas_height / 2))
 
 Point = tuple[float, float]
 Stroke = Sequence[Point]
@@ -35,6 +48,22 @@ def render_strokes(
         for x, y in (points[0], points[-1]) if points else ():
             draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=0)
     return np.asarray(image)
+
+
+def strokes_hit(strokes: Sequence[Stroke], point: Point, radius: float) -> set[int]:
+    """The strokes that pass within ``radius`` of ``point`` (what an eraser of that size touches)."""
+    hit = set()
+    target = np.asarray(point, float)
+    for index, stroke in enumerate(strokes):
+        points = np.asarray(stroke, float).reshape(-1, 2)
+        starts, ends = points[:-1] if len(points) > 1 else points, points[1:] if len(points) > 1 else points
+        along = ends - starts
+        length = np.maximum((along**2).sum(axis=1), 1e-9)
+        t = np.clip(((target - starts) * along).sum(axis=1) / length, 0.0, 1.0)
+        nearest = starts + t[:, None] * along
+        if (((nearest - target) ** 2).sum(axis=1) <= radius**2).any():
+            hit.add(index)
+    return hit
 
 
 def to_image(grey: np.ndarray) -> Image.Image:

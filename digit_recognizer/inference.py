@@ -14,7 +14,7 @@ import numpy as np
 
 from digit_recognizer.artifacts import RecordError
 from digit_recognizer.calibration import apply_temperature, load_temperatures
-from digit_recognizer.catalog import DISPLAY_NAMES, OTHER, VERIFIER, VERIFIER_CLASSES, WHOLE
+from digit_recognizer.catalog import DISPLAY_NAMES, ENSEMBLE, ENSEMBLE_MODELS, OTHER, VERIFIER, VERIFIER_CLASSES, WHOLE
 from digit_recognizer.lines import Box
 from digit_recognizer.segment import choose, propose
 
@@ -35,6 +35,12 @@ DIGIT, UNSURE, NOT_A_DIGIT, TOO_SMALL = "digit", "unsure", "not a digit", "too s
 
 class ModelLoadError(Exception):
     """A model file is missing, unreadable, unsafe or of the wrong shape; the message says how to fix it."""
+
+
+def first_line(error: Exception, limit: int = 160) -> str:
+    """An exception's message cut to one short line: Keras's can run to pages."""
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def train_command(name: str) -> str:
@@ -59,7 +65,7 @@ def load_model(path: Path, name: str, outputs: int = 10) -> keras.Model:
     try:
         model = keras.saving.load_model(path, compile=False, safe_mode=True)
     except (OSError, ValueError, TypeError, KeyError, zipfile.BadZipFile) as error:
-        raise ModelLoadError(f"{path} could not be loaded ({type(error).__name__}: {error}); "
+        raise ModelLoadError(f"{path} could not be loaded ({type(error).__name__}: {first_line(error)}); "
                              f"retrain it with `{train_command(name)}`.") from error
     if tuple(model.input_shape) != EXPECTED_INPUT or model.output_shape[-1] != outputs:
         raise ModelLoadError(f"{path} takes {model.input_shape} and gives {model.output_shape}; expected "
@@ -254,11 +260,34 @@ class ModelShelf:
                 raise
         return self._loaded[name]
 
+    def ensemble_members(self) -> dict[str, list[Path]]:
+        """The ensemble's members by kind: every collected seed (``{kind}_seed{N}.keras``) of each kind that has any."""
+        found = {name: sorted(self.models_dir.glob(f"{name}_seed*.keras")) for name in ENSEMBLE_MODELS}
+        return {name: paths for name, paths in found.items() if paths}
+
+    def ensemble(self) -> keras.Model:
+        """One model averaging every ensemble member's probabilities."""
+        import keras
+
+        if ENSEMBLE not in self._loaded:
+            paths = [path for paths in self.ensemble_members().values() for path in paths]
+            if not paths:
+                raise ModelLoadError(f"No ensemble members in {self.models_dir} (best_seed*.keras); collect seed "
+                                     "runs with `python -m tools.collect_best`.")
+            inputs = keras.Input(EXPECTED_INPUT[1:], name="image")
+            # Each seed is saved under its kind's name; wrapped under its file's name, they can sit side by side.
+            members = [keras.Model(model.inputs[0], model.outputs[0], name=path.stem)
+                       for path, model in ((path, self.get(path.stem)) for path in paths)]
+            outputs = keras.layers.Average(name="mean")([member(inputs) for member in members])
+            self._loaded[ENSEMBLE] = keras.Model(inputs, outputs, name=ENSEMBLE)
+        return self._loaded[ENSEMBLE]
+
     def reader(self, name: str) -> Reader:
-        """The named classifier with its calibration and the verifier (which every reading needs)."""
+        """The named classifier (or the ensemble, uncalibrated) with its calibration and the verifier (which
+        every reading needs)."""
         try:
             temperatures = load_temperatures(self.models_dir)
         except RecordError as error:
             raise ModelLoadError(str(error)) from None
-        model = self.get(name)
+        model = self.ensemble() if name == ENSEMBLE else self.get(name)
         return Reader(name, model, self.get(VERIFIER, outputs=len(VERIFIER_CLASSES)), temperatures.get(name, 1.0))

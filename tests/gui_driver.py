@@ -42,8 +42,8 @@ def virtual_display() -> Iterator[str]:
 class Window:
     """The app as a subprocess: its JSON lines on stdout, mouse and keys through xdotool."""
 
-    def __init__(self, display: str, models_dir: Path) -> None:
-        self.env = {**os.environ, "DISPLAY": display, "PYTHONUNBUFFERED": "1"}
+    def __init__(self, display: str, models_dir: Path, settings_dir: Path) -> None:
+        self.env = {**os.environ, "DISPLAY": display, "PYTHONUNBUFFERED": "1", "XDG_CONFIG_HOME": str(settings_dir)}
         self.process = subprocess.Popen(
             [sys.executable, str(REPO_ROOT / "gui_digit_recognizer.py"), "--models-dir", str(models_dir),
              "--report-layout"],
@@ -57,6 +57,32 @@ class Window:
         if not selector.select(timeout):
             raise AssertionError(f"the app printed nothing within {timeout} s")
         return json.loads(self.process.stdout.readline())
+
+    def reading(self, strokes: int, model: str | None = None, timeout: float = 60) -> dict:
+        """The next reading of a drawing of ``strokes`` strokes (by ``model``), skipping other lines."""
+        while True:
+            line = self.next_line(timeout)
+            if "digits" in line and line["strokes"] == strokes and model in (None, line["model"]):
+                return line
+
+    def event(self, name: str, timeout: float = 60) -> dict:
+        """The next line the app printed about ``name`` (e.g. "loaded", "stroke")."""
+        while True:
+            line = self.next_line(timeout)
+            if line.get("event") == name:
+                return line
+
+    def geometry(self) -> tuple[int, int, int, int]:
+        """The window's box on the screen now: left, top, right, bottom."""
+        found = subprocess.run(["xdotool", "search", "--pid", str(self.process.pid), "--name", "Handwritten",
+                                "getwindowgeometry", "--shell"], env=self.env, capture_output=True, text=True,
+                               check=True, timeout=30).stdout
+        values = dict(line.split("=", 1) for line in found.splitlines() if "=" in line)
+        x, y, width, height = (int(values[key]) for key in ("X", "Y", "WIDTH", "HEIGHT"))
+        return x, y, x + width, y + height
+
+    def key(self, keys: str) -> None:
+        self.xdotool("key", keys)
 
     def xdotool(self, *args: object) -> None:
         subprocess.run(["xdotool", *map(str, args)], env=self.env, check=True, timeout=30)

@@ -1,4 +1,5 @@
-"""Screenshot of the app reading a number written on two lines, for the README (needs Xvfb and xdotool).
+"""Screenshot of the app reading a number written on two lines, every model compared, for the README (needs Xvfb
+and xdotool).
 
     python -m tools.app_screenshot [--out docs/app_screenshot.png] [--model best]
 """
@@ -6,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,20 +26,20 @@ def main() -> None:
     args = parser.parse_args()
     if tools_missing():
         raise SystemExit(f"error: install {' and '.join(tools_missing())} (apt-get install xvfb xdotool).")
-    with virtual_display() as display:
-        window = Window(display, args.models_dir)
+    with virtual_display() as display, tempfile.TemporaryDirectory() as settings:
+        window = Window(display, args.models_dir, Path(settings))
         try:
+            window.click(window.layout["buttons"][args.model])
+            window.event("loaded")
             height, second = 130, 40 + 130 + 50
             drawing = (s.four(150, 40, height) + s.seven(300, 40, height) + s.two(150, second, height)
                        + s.five_with_detached_bar(310, second, height) + s.cross(470, 120, 110))
             for stroke in drawing:
                 window.stroke(stroke)
-            window.click(window.layout["buttons"][args.model])
-            print(window.next_line(timeout=60))
-            time.sleep(1)
-            image = ImageGrab.grab(xdisplay=display)
-            right = max(r[0] + r[2] for r in window.layout["buttons"].values()) + 700
-            image.crop((0, 0, min(image.width, right), window.layout["clear"][1] + 70)).save(args.out)
+            window.click(window.layout["compare"])
+            print(window.reading(strokes=len(drawing), model=args.model))
+            time.sleep(8)  # every other model loads in the worker and reads the drawing too
+            ImageGrab.grab(xdisplay=display).crop(window.geometry()).save(args.out)
             print(f"written: {args.out}")
         finally:
             window.close()
