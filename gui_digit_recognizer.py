@@ -36,8 +36,8 @@ PREVIEW_ZOOM = 3
 BAR_WIDTH = 120
 MAX_PANELS = 8
 # A reading starts this long after the pen lifts, so a digit drawn in several strokes is read once.
-LIVE_DELAY_MS = 120
-POLL_MS = 20
+LIVE_DELAY_MS = 50
+POLL_MS = 10
 PANEL_WIDTH = 280
 MIN_WINDOW = (720, 480)
 PLACEHOLDER = "Draw digits here: one line or two, with the mouse"
@@ -261,7 +261,7 @@ class DigitApp:
         if self.history and self.history[-1] == self.strokes:
             self.history.pop()  # an eraser pass that touched nothing
         if self.report_layout and self.strokes and not self._erasing:
-            print(json.dumps({"event": "stroke", "points": len(self.strokes[-1])}), flush=True)
+            print(json.dumps({"event": "stroke", "points": self.strokes[-1]}), flush=True)
         self._live = self.root.after(LIVE_DELAY_MS, self.read_now)
 
     def _erase_at(self, x: float, y: float) -> None:

@@ -14,9 +14,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from digit_recognizer.drawing import CANVAS_HEIGHT, CANVAS_WIDTH, PEN_WIDTH, render_strokes, smallest_digit
 from digit_recognizer.images import read_image
-from digit_recognizer.inference import ModelLoadError, ModelShelf, Reading, first_line, read
+from digit_recognizer.inference import EXPECTED_INPUT, ModelLoadError, ModelShelf, Reading, first_line, read
 from digit_recognizer.preprocess import ImageError
 from digit_recognizer.tf_logs import quiet_import
 
@@ -104,6 +106,9 @@ def _serve_one(shelf: ModelShelf, item: Request) -> Answer:
     try:
         reader = quiet_import(lambda: shelf.reader(item.model))
         if isinstance(item, Load):
+            # One blank image through both models compiles their forward passes now, not at the first reading.
+            blank = np.zeros((1, *EXPECTED_INPUT[1:]), np.float32)
+            reader.verify(blank, reader.classify(blank))
             return Loaded(item.model, None, time.perf_counter() - start)
         image, min_size = item.picture()
         reading = read(reader, image, min_size=min_size)

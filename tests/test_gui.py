@@ -39,7 +39,12 @@ def test_reads_as_you_write_from_the_first_stroke(display: str, models_dir: Path
         assert window.layout["window"][2] <= 1024, "the window fits a 1,024 px screen"
         seven = s.seven(100)
         window.stroke(seven[0])  # drawn at once, while TensorFlow and the model load in the worker
-        assert window.event("stroke")["points"] == len(seven[0])
+        sent = [[round(window.layout["canvas"][0] + x) - window.layout["canvas"][0],
+                 round(window.layout["canvas"][1] + y) - window.layout["canvas"][1]] for x, y in seven[0]]
+        got = window.event("stroke")["points"]
+        # Tk merges mouse moves queued together; the stroke keeps its ends and its corner, and nearly every point.
+        corner = sent[19]
+        assert got[0] == sent[0] and got[-1] == sent[-1] and corner in got and len(got) >= 0.9 * len(sent)
         loaded = window.event("loaded")
         assert loaded["model"] == "best" and loaded["worst_stall_ms"] < 100
         assert window.reading(strokes=1)["digits"] == "7"
