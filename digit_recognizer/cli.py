@@ -6,10 +6,11 @@ import argparse
 import os
 import sys
 import tempfile
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 
-from digit_recognizer import distribute, precision
+from digit_recognizer import distribute, precision, run_lock
 from digit_recognizer.artifacts import RecordError
 from digit_recognizer.catalog import MODEL_NAMES, STUDY_MODELS
 from digit_recognizer.config import DEFAULT_SEED, RunConfig
@@ -151,13 +152,16 @@ def main(argv: list[str] | None = None) -> int:
             # Must happen before Keras is first imported (see distribute's docstring for why JAX).
             os.environ["KERAS_BACKEND"] = "jax"
             config = replace(config, cluster=distribute.read_cluster(os.environ.get(distribute.TF_CONFIG)))
-        from digit_recognizer.pipeline import run
-
         # Only the chief writes; the other workers' --output-dir may not even exist on their machine.
-        if config.cluster is None or config.cluster.is_chief:
+        chief = config.cluster is None or config.cluster.is_chief
+        if chief:
             check_writable(config)
-        table = run(config)
-    except (DataError, UsageError, RecordError, distribute.ClusterError) as error:
+        # The folder is taken before TensorFlow loads, so a second run is refused at once.
+        with run_lock.hold(config.output_dir) if chief else nullcontext():
+            from digit_recognizer.pipeline import run
+
+            table = run(config)
+    except (DataError, UsageError, RecordError, distribute.ClusterError, run_lock.FolderBusyError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
