@@ -56,7 +56,8 @@ def write_text(path: Path, text: str) -> None:
 
 
 def write_json(path: Path, data: object) -> None:
-    write_text(path, json.dumps(data, indent=2, sort_keys=False) + "\n")
+    # NaN and infinity are not JSON: refuse them rather than write a record nothing can read back.
+    write_text(path, json.dumps(data, indent=2, sort_keys=False, allow_nan=False) + "\n")
 
 
 def read_record(path: Path, parse: Callable[[Any], T], empty: T) -> T:

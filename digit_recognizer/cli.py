@@ -15,6 +15,7 @@ from digit_recognizer.artifacts import RecordError
 from digit_recognizer.catalog import MODEL_NAMES, STUDY_MODELS
 from digit_recognizer.config import DEFAULT_SEED, RunConfig
 from digit_recognizer.data import ENV_VAR, DataError
+from digit_recognizer.errors import TrainingDivergedError
 from digit_recognizer.paths import REPO_ROOT
 
 EXIT_USAGE = 2
@@ -161,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
             from digit_recognizer.pipeline import run
 
             table = run(config)
-    except (DataError, UsageError, RecordError, distribute.ClusterError, run_lock.FolderBusyError) as error:
+    except (DataError, UsageError, RecordError, distribute.ClusterError, run_lock.FolderBusyError,
+            TrainingDivergedError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -13,6 +13,7 @@ import keras
 from digit_recognizer.augment import AugmentedBatches, EpochSync
 from digit_recognizer.config import RunConfig
 from digit_recognizer.data import Splits
+from digit_recognizer.errors import TrainingDivergedError
 from digit_recognizer.recipes import Recipe
 
 HISTORY_FILE = "history.csv"
@@ -121,6 +122,8 @@ def fit(
                 str(state_dir / BACKUP_DIR), delete_checkpoint=False, double_checkpoint=True
             ),
         ]
+    # A loss that is no longer a number stops the run at once: its weights, results and plots would be garbage.
+    callbacks.insert(0, keras.callbacks.TerminateOnNaN())
     result = model.fit(
         **inputs,
         validation_data=(splits.x_val, splits.y_val),
@@ -128,6 +131,11 @@ def fit(
         callbacks=callbacks,
         verbose=config.verbose,
     )
+    losses = result.history.get("loss", [])
+    if not all(math.isfinite(loss) for loss in losses):
+        raise TrainingDivergedError(
+            f"{model.name} stopped at epoch {len(losses)}: the training loss is no longer a number (learning rate "
+            f"{recipe.lr:g}). Lower --lr (the study's is 1e-5) and run again with --fresh.")
     history = read_history(state_dir / HISTORY_FILE) if state_dir is not None else result.history
     seconds = history.pop("seconds", [])
     per_epoch = {key: [float(value) for value in values] for key, values in history.items()}

@@ -35,3 +35,12 @@ def test_a_second_run_into_the_same_folder_is_refused_and_the_first_finishes(tmp
     assert (tmp_path / "results.json").is_file()
     again = run_cli(*args)
     assert again.returncode == 0, "the lock died with its run: a later run takes the folder"
+
+
+def test_training_that_diverges_stops_with_one_sentence_and_writes_no_garbage(tmp_path: Path,
+                                                                              mnist_path: Path) -> None:
+    done = run_cli("--data", str(mnist_path), "--limit", "600", "--models", "ann", "--epochs", "2", "--lr", "1e10",
+                   "--output-dir", str(tmp_path), "--quiet")
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "no longer a number" in done.stderr and "--lr" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "results.json").exists() and not (tmp_path / "models" / "ann.keras").exists()
