@@ -55,6 +55,9 @@ def run(config: RunConfig) -> str:
         recipe = recipes.for_model(name, config.epochs, config.lr, config.batch_size)
         seed_everything(config.seed)
         precision.apply(policy)
+        repaired = state.repair(name)
+        if repaired:
+            _notice(repaired)
         done = state.completed_epochs(name)
         if done:
             _notice(f"{title}: resuming after epoch {done} of {recipe.epochs}")

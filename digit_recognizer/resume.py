@@ -15,8 +15,11 @@ from pathlib import Path
 from digit_recognizer.artifacts import write_json
 
 MANIFEST = "run.json"
-# Written by keras.callbacks.BackupAndRestore beside its weights.
+# Written by keras.callbacks.BackupAndRestore beside its weights; with double checkpoints it keeps the
+# previous epoch's pair too, under the same names plus this suffix.
 EPOCH_FILE = Path("backup") / "training_metadata.json"
+WEIGHTS_FILE = Path("backup") / "latest.weights.h5"
+PREVIOUS = ".bkp"
 
 
 @dataclass
@@ -63,6 +66,20 @@ class RunState:
         metadata = _read_json(self.directory / name / EPOCH_FILE)
         return int(metadata.get("epoch", 0)) if metadata else 0
 
+    def repair(self, name: str) -> str | None:
+        """Make ``name``'s backup safe to resume from, as a power cut or a full disk can leave it half written:
+        a damaged last epoch falls back to the one before; with none to fall back to, the model starts over.
+        Returns what was done, for the user, or None when the backup was sound (or absent)."""
+        folder = self.directory / name
+        if not self.enabled or _backup_sound(folder, ""):
+            return None
+        if _backup_sound(folder, PREVIOUS):
+            for path in (EPOCH_FILE, WEIGHTS_FILE):
+                shutil.copyfile(folder / f"{path}{PREVIOUS}", folder / path)
+            return f"{name}: the last epoch's backup was damaged; resuming from the epoch before it"
+        shutil.rmtree(folder, ignore_errors=True)
+        return f"{name}: its backup was damaged and had no earlier copy; training it from the start"
+
     def finish(self, name: str) -> None:
         """``name``'s outputs are all written: a restart skips it and its backup is no longer needed."""
         self.finished.append(name)
@@ -76,6 +93,24 @@ class RunState:
 
     def _save(self) -> None:
         write_json(self.directory / MANIFEST, {"settings": self.settings, "finished": self.finished})
+
+
+def _backup_sound(folder: Path, suffix: str) -> bool:
+    """Whether the backup pair (metadata and weights, ``suffix`` picking the previous one) can be resumed
+    from: both absent (nothing to resume), or a readable epoch number and an HDF5 file that opens."""
+    metadata, weights = folder / f"{EPOCH_FILE}{suffix}", folder / f"{WEIGHTS_FILE}{suffix}"
+    if not metadata.exists() and not weights.exists():
+        return not suffix
+    record = _read_json(metadata)
+    if record is None or not isinstance(record.get("epoch"), int) or not weights.is_file():
+        return False
+    import h5py
+
+    try:
+        with h5py.File(weights, "r"):
+            return True
+    except OSError:
+        return False
 
 
 def _read_json(path: Path) -> dict | None:
