@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +30,24 @@ def _umask_file_mode() -> int:
 
 # mkstemp creates files readable by the owner only; results are meant to be shared like any file.
 _FILE_MODE = _umask_file_mode()
+
+
+# What write_atomically names its temporary files: ".<stem>.<8 random characters><suffix>" (mkstemp's).
+TEMPORARY = re.compile(r"^\.[^.]+\.[a-z0-9_]{8}\.(keras|json|md|png|txt|csv|h5)$")
+
+
+def remove_stale_temporaries(folders: list[Path]) -> int:
+    """Delete temporary files a killed run left behind (up to a model's size each); returns how many.
+
+    Only safe while this run holds the output folder's lock: no other run can be writing them."""
+    removed = 0
+    for folder in folders:
+        if folder.is_dir():
+            for path in folder.iterdir():
+                if TEMPORARY.match(path.name) and path.is_file():
+                    path.unlink(missing_ok=True)
+                    removed += 1
+    return removed
 
 
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:

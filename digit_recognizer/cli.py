@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from digit_recognizer import distribute, precision, run_lock
-from digit_recognizer.artifacts import RecordError
+from digit_recognizer.artifacts import RecordError, remove_stale_temporaries
 from digit_recognizer.catalog import MODEL_NAMES, STUDY_MODELS
 from digit_recognizer.config import DEFAULT_SEED, RunConfig
 from digit_recognizer.data import ENV_VAR, DataError
@@ -159,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
             check_writable(config)
         # The folder is taken before TensorFlow loads, so a second run is refused at once.
         with run_lock.hold(config.output_dir) if chief else nullcontext():
+            if chief and (removed := remove_stale_temporaries([config.output_dir, config.models_dir,
+                                                               config.plots_dir])):
+                print(f"removed {removed} unfinished temporary file(s) left by an interrupted run", flush=True)
             from digit_recognizer.pipeline import run
 
             table = run(config)

@@ -82,3 +82,18 @@ def test_a_damaged_checkpoint_is_repaired_or_discarded_never_a_crash_loop(tmp_pa
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     assert expected in rerun.stdout and "Traceback" not in rerun.stderr
     assert (tmp_path / "models" / "cnn.keras").is_file()
+
+
+def test_temporary_files_of_a_killed_save_are_cleaned_up(tmp_path: Path, mnist_path: Path) -> None:
+    models = tmp_path / "models"
+    models.mkdir()
+    stale = models / ".cnn.k3j_9x2a.keras"  # what a save killed mid-write leaves
+    stale.write_bytes(b"\0" * 1000)
+    kept = [models / ".gitkeep", tmp_path / ".notes.txt", models / "mine.keras"]
+    for path in kept:
+        path.write_text("not ours")
+    done = run_cli("--data", str(mnist_path), "--limit", "600", "--models", "ann", "--epochs", "1", "--output-dir",
+                   str(tmp_path), "--quiet")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert not stale.exists() and "removed 1 unfinished temporary file" in done.stdout
+    assert all(path.exists() for path in kept)
