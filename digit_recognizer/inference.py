@@ -23,9 +23,10 @@ if TYPE_CHECKING:
 
 # Below this calibrated probability a digit is shown as unsure ("?" and its best guess).
 UNSURE_BELOW = 0.70
-# From this verifier probability of "not a digit" on, an item is not a digit: the lowest threshold that keeps
-# wrongly rejected digits under 1.5% in every layout composed from validation digits (benchmarks.layouts).
-NOT_A_DIGIT_FROM = 0.3
+# From this verifier probability of "not a digit" on, an item is not a digit: of 0.3, 0.4 and 0.5, the lowest
+# that keeps wrongly rejected digits under 1.5% in every MNIST layout composed from validation digits
+# (`python -m benchmarks.layouts --source validation --per-layout 200 --reject-from T`).
+NOT_A_DIGIT_FROM = 0.5
 # The score that makes the segmentation keep a candidate: above any total of log-probabilities it competes with.
 KEEP_WHOLE = 100.0
 EXPECTED_INPUT = (None, 28, 28, 1)
@@ -67,11 +68,24 @@ def load_model(path: Path, name: str, outputs: int = 10) -> keras.Model:
     except (OSError, ValueError, TypeError, KeyError, zipfile.BadZipFile) as error:
         raise ModelLoadError(f"{path} could not be loaded ({type(error).__name__}: {first_line(error)}); "
                              f"retrain it with `{train_command(name)}`.") from error
-    if tuple(model.input_shape) != EXPECTED_INPUT or model.output_shape[-1] != outputs:
+    retrain = f"retrain it with `{train_command(name)}`."
+    if tuple(model.input_shape) != EXPECTED_INPUT or tuple(model.output_shape) != (None, outputs):
         raise ModelLoadError(f"{path} takes {model.input_shape} and gives {model.output_shape}; expected "
-                             f"28×28×1 images and {expected_outputs(outputs)}. "
-                             f"Retrain it with `{train_command(name)}`.")
+                             f"28×28×1 images and {expected_outputs(outputs)}. {retrain.capitalize()}")
+    if not all(np.isfinite(keras.ops.convert_to_numpy(weight)).all() for weight in model.weights):
+        raise ModelLoadError(f"{path} holds weights that are not finite numbers (its training diverged); {retrain}")
+    if outputs > 1 and not gives_probabilities(model):
+        raise ModelLoadError(f"{path} does not give probabilities (its outputs are not in [0, 1] summing to 1: "
+                             f"no softmax at the end?); {retrain}")
     return model
+
+
+def gives_probabilities(model: keras.Model) -> bool:
+    """Whether the model's outputs, on a blank and a random picture, are probability vectors."""
+    probe = np.stack([np.zeros(EXPECTED_INPUT[1:]), np.random.default_rng(0).random(EXPECTED_INPUT[1:])])
+    outputs = predict(model, probe)
+    return bool(np.isfinite(outputs).all() and (outputs >= -1e-6).all() and (outputs <= 1 + 1e-6).all()
+                and np.allclose(outputs.sum(axis=1), 1, atol=1e-3))
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,25 @@ def test_wrong_input_shape_is_refused(tmp_path: Path) -> None:
         load_model(tmp_path / "cifar.keras", "cnn")
 
 
+def test_garbage_models_are_refused(tmp_path: Path) -> None:
+    """Logits instead of probabilities, weights that diverged, a per-pixel output: none may answer confidently."""
+    logits = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10)])
+    logits.save(tmp_path / "logits.keras")
+    with pytest.raises(ModelLoadError, match="does not give probabilities"):
+        load_model(tmp_path / "logits.keras", "cnn")
+    diverged = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                                 keras.layers.Dense(10, activation="softmax")])
+    kernel, bias = diverged.layers[-1].get_weights()
+    diverged.layers[-1].set_weights([np.full_like(kernel, np.nan), bias])
+    diverged.save(tmp_path / "nan.keras")
+    with pytest.raises(ModelLoadError, match="not finite numbers"):
+        load_model(tmp_path / "nan.keras", "ann")
+    per_pixel = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(10, 1, activation="softmax")])
+    per_pixel.save(tmp_path / "pixels.keras")
+    with pytest.raises(ModelLoadError, match="expected 28×28×1 images and 10 classes"):
+        load_model(tmp_path / "pixels.keras", "cnn")
+
+
 def test_model_carrying_code_is_refused(tmp_path: Path) -> None:
     model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Lambda(lambda t: t * 2),
                               keras.layers.Flatten(), keras.layers.Dense(10)])
