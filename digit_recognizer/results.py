@@ -37,7 +37,25 @@ def load(path: Path) -> dict[str, dict]:
     A missing file is an empty table; a damaged one raises ``RecordError`` rather than being rewritten
     with only this run's rows.
     """
-    return read_record(path, lambda data: {name: dict(row) for name, row in data["models"].items()}, {})
+    return read_record(path, lambda data: {name: _checked(name, row) for name, row in data["models"].items()}, {})
+
+
+# What every row must hold, and of which kind, for the results table to be written from it.
+ROW_FIELDS = ("train_accuracy", "val_accuracy", "test_accuracy", "test_loss", "parameters", "epochs", "lr",
+              "batch_size", "train_seconds")
+
+
+def _checked(name: str, row: dict) -> dict:
+    """A row of ``results.json`` as the table needs it; checked before any training, not after."""
+    if not isinstance(row, dict):
+        raise ValueError(f"the row for {name} is not a JSON object")
+    missing = [field for field in ROW_FIELDS if field not in row]
+    if missing:
+        raise ValueError(f"the row for {name} lacks {', '.join(missing)}")
+    wrong = [field for field in ROW_FIELDS if isinstance(row[field], bool) or not isinstance(row[field], int | float)]
+    if wrong:
+        raise ValueError(f"the row for {name} has {', '.join(wrong)} that are not numbers")
+    return dict(row)
 
 
 def load_seeds(path: Path) -> dict[int, dict]:

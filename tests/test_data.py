@@ -159,7 +159,12 @@ def test_cli_keeps_a_damaged_results_table(tmp_path: Path, small_npz: Path) -> N
     assert not (tmp_path / "models" / "ann.keras").exists()
 
 
-@pytest.mark.parametrize("text", ['{"models": {"cnn": ', '{"models": []}', '{"models": {"cnn": 3}}', "[1]", "null"])
+@pytest.mark.parametrize("text", ['{"models": {"cnn": ', '{"models": []}', '{"models": {"cnn": 3}}', "[1]", "null",
+                                  '{"models": {"vgg16": {"test_accuracy": 0.99}}}',
+                                  '{"models": {"ann": {"train_accuracy": "high", "val_accuracy": 1, '
+                                  '"test_accuracy": 1, '
+                                  '"test_loss": 0, "parameters": 1, "epochs": 1, "lr": 1, "batch_size": 1, '
+                                  '"train_seconds": 1}}}'])
 def test_results_table_of_the_wrong_shape_is_refused_not_emptied(tmp_path: Path, text: str) -> None:
     from digit_recognizer import results
     from digit_recognizer.artifacts import RecordError
