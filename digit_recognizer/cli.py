@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 from contextlib import nullcontext
@@ -55,11 +56,31 @@ def _model_list(text: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+# A TensorFlow device name: /gpu:0, /cpu:0, /device:GPU:1, optionally under /job:…/replica:…/task:….
+DEVICE = re.compile(r"^(/job:[\w-]+(/replica:\d+)?(/task:\d+)?)?/(device:)?(cpu|gpu):\d+$", re.IGNORECASE)
+# numpy and Python's random accept seeds in this range.
+SEEDS = (0, 2**32 - 1)
+
+
 def _device_list(text: str) -> list[str]:
     devices = [device.strip() for device in text.split(",") if device.strip()]
     if not devices:
         raise argparse.ArgumentTypeError("name at least one device, e.g. /gpu:0")
+    wrong = [device for device in devices if not DEVICE.match(device)]
+    if wrong:
+        raise argparse.ArgumentTypeError(f"{', '.join(map(repr, wrong))} is not a device name; write e.g. /gpu:0 "
+                                         "or /cpu:0")
     return devices
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not SEEDS[0] <= value <= SEEDS[1]:
+        raise argparse.ArgumentTypeError(f"must be between {SEEDS[0]} and {SEEDS[1]:,}, got {value}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="Adam learning rate (default: the recipe's; 1e-5 for the study's models)")
     parser.add_argument("--batch-size", type=positive_int, default=None,
                         help="batch size (default: the recipe's; 32 for the study's models)")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (default: 42)")
+    parser.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help="random seed (default: 42)")
     parser.add_argument("--limit", type=positive_int, default=None,
                         help="use at most N images of each split, for quick runs")
     parser.add_argument("--data", type=Path, default=None,
@@ -106,6 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
 def parse_config(argv: list[str] | None = None) -> RunConfig:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.devices and args.strategy != distribute.MIRRORED:
+        parser.error("--devices picks the devices of --strategy mirrored; add --strategy mirrored")
     if args.strategy == distribute.MULTIWORKER and (args.devices or args.split_cpu):
         parser.error("--devices and --split-cpu are for one machine; multiworker uses every device of every worker")
     return RunConfig(

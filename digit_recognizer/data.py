@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,15 +68,19 @@ def load_npz(path: Path, require_full: bool = True) -> RawMnist:
     if path.is_dir():
         raise DataError(f"{path}: is a directory, not an MNIST npz file.")
     try:
-        with np.load(path, allow_pickle=False) as archive:
+        loaded = np.load(path, allow_pickle=False)
+        if not isinstance(loaded, np.lib.npyio.NpzFile):
+            raise DataError(f"{path}: holds a single array (.npy), not an npz archive of {', '.join(KEYS)}; "
+                            "pass MNIST's mnist.npz.")
+        with loaded as archive:
             missing = [key for key in KEYS if key not in archive.files]
             if missing:
                 raise DataError(f"{path}: missing array(s) {', '.join(missing)}; an MNIST npz needs {', '.join(KEYS)}.")
             arrays = {key: archive[key] for key in KEYS}
     except DataError:
         raise
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as error:
-        raise DataError(f"{path}: not a readable npz file ({error}).") from error
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError, zlib.error) as error:
+        raise DataError(f"{path}: not a readable npz file ({error}); download mnist.npz again.") from error
     raw = RawMnist(**arrays)
     validate(raw, str(path), require_full=require_full)
     return raw

@@ -187,5 +187,11 @@ def place(strategy: str, devices: list[str] | None = None, cluster: Cluster | No
         raise ValueError(f"unknown strategy {strategy!r}; choose from {', '.join(CHOICES)}.")
     import tensorflow as tf
 
+    present = {device.name.lower().replace("/device:", "/") for device in tf.config.list_logical_devices()}
+    absent = [device for device in devices or [] if device.lower().replace("/device:", "/").split("/replica")[0]
+              not in present and not device.lower().startswith("/job:")]
+    if absent:
+        raise ClusterError(f"--devices names {', '.join(absent)}, which this machine does not have (it has "
+                           f"{', '.join(sorted(present))}); name devices it has, or leave --devices out.")
     mirrored = tf.distribute.MirroredStrategy(devices=devices or None)
     return Placement(mirrored.scope, mirrored.num_replicas_in_sync, mirrored.num_replicas_in_sync)

@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from digit_recognizer.config import STATE_DIRNAME
@@ -97,3 +98,28 @@ def test_temporary_files_of_a_killed_save_are_cleaned_up(tmp_path: Path, mnist_p
     assert done.returncode == 0, done.stderr[-2000:]
     assert not stale.exists() and "removed 1 unfinished temporary file" in done.stdout
     assert all(path.exists() for path in kept)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--seed", "-1"], "must be between 0 and 4,294,967,295"),
+    (["--devices", "banana", "--strategy", "mirrored"], "'banana' is not a device name"),
+    (["--devices", "/gpu:0"], "add --strategy mirrored"),
+    (["--devices", "/gpu:5", "--strategy", "mirrored"], "which this machine does not have"),
+])
+def test_bad_options_get_one_sentence(tmp_path: Path, mnist_path: Path, args: list[str], message: str) -> None:
+    done = run_cli("--data", str(mnist_path), "--models", "ann", "--limit", "10", "--epochs", "1", "--output-dir",
+                   str(tmp_path), "--quiet", *args)
+    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_data_files_that_are_not_mnist_archives_get_one_sentence(tmp_path: Path, mnist_path: Path) -> None:
+    single = tmp_path / "x.npy"
+    np.save(single, np.zeros(3))
+    damaged = tmp_path / "damaged.npz"
+    data = bytearray(mnist_path.read_bytes())
+    data[2000:2400] = bytes(b ^ 0xFF for b in data[2000:2400])
+    damaged.write_bytes(bytes(data))
+    for path, message in ((single, "holds a single array (.npy)"), (damaged, "download mnist.npz again")):
+        done = run_cli("--data", str(path), "--models", "ann", "--limit", "10", "--epochs", "1", "--output-dir",
+                       str(tmp_path / "out"), "--quiet")
+        assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr, done.stderr[-800:]
