@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
 
@@ -15,12 +16,18 @@ from digit_recognizer.preprocess import ImageError
 
 def read_image(path: Path) -> np.ndarray:
     """A picture file as an array: (H, W) grey, or (H, W, 3|4) RGB/RGBA; 16-bit greys stay 16-bit."""
+    if path.is_symlink() and not path.exists():
+        raise ImageError(f"{path}: a symbolic link to nothing (or a loop of links); point it at a picture.")
     if not path.exists():
         raise ImageError(f"{path}: file not found.")
     if path.is_dir():
         raise ImageError(f"{path}: is a directory, not an image.")
+    if not path.is_file():
+        raise ImageError(f"{path}: not a regular file (a pipe or a device); save the picture to a file first.")
     if path.stat().st_size == 0:
         raise ImageError(f"{path}: the file is empty.")
+    if not os.access(path, os.R_OK):
+        raise ImageError(f"{path}: permission denied; make it readable (chmod u+r) or copy it somewhere you can read.")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -55,8 +55,10 @@ def _to_uint8(array: np.ndarray) -> np.ndarray:
         raise ImageError("the image has NaN or infinite pixels.")
     if np.issubdtype(array.dtype, np.floating) and values.min() >= 0 and values.max() <= 1:
         values = values * 255  # floats in [0, 1]
-    elif array.dtype in (np.uint16, np.int32, np.uint32, np.int64, np.uint64) and values.max() > 255:
-        values = values / np.iinfo(array.dtype).max * 255  # 16-bit and wider scans
+    elif values.max() > 255:
+        # 12-, 16- or 32-bit data, integer or float: scaled by the bit depth its values really use, not by their
+        # container's (12-bit data in a 16-bit PNG would otherwise be nearly black).
+        values = values / (2.0 ** np.ceil(np.log2(values.max() + 1)) - 1) * 255
     return np.clip(np.rint(values), 0, 255).astype(np.uint8)
 
 

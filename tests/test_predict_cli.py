@@ -67,3 +67,14 @@ def test_unusual_picture_files(tmp_path: Path, models_dir: Path) -> None:
     assert "huge.png: the image is too large to read safely" in result.stderr
     assert "text.png: not an image file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_files_that_are_no_pictures_are_named_for_what_they_are(tmp_path: Path, models_dir: Path) -> None:
+    loop = tmp_path / "loop.png"
+    loop.symlink_to(tmp_path / "loop.png")
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)
+    result = predict("--models-dir", str(models_dir), str(loop), str(fifo))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "loop.png: a symbolic link to nothing (or a loop of links)" in result.stderr
+    assert "pipe.png: not a regular file (a pipe or a device)" in result.stderr

@@ -93,7 +93,8 @@ def test_polarity_colour_and_depth_do_not_matter(extract_digits: Callable[..., R
     reference = extract_digits(grey).batch
     rgb = np.dstack([grey] * 3)
     transparent = np.dstack([np.zeros_like(grey)] * 3 + [255 - grey])  # black ink on a transparent sheet
-    for variant in (255 - grey, rgb, transparent, grey.astype(np.uint16) * 257, grey / 255.0):
+    deep = (grey.astype(np.uint16) * 16, grey.astype(np.int32) * 257, grey * 257.0)  # 12-bit, 32-bit int, float
+    for variant in (255 - grey, rgb, transparent, grey.astype(np.uint16) * 257, grey / 255.0, *deep):
         np.testing.assert_allclose(extract_digits(variant).batch, reference, atol=0.02)
 
 
