@@ -6,8 +6,11 @@ a white canvas; reading it back through :func:`extract_digits` should give the m
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import cv2
 import numpy as np
+from PIL import Image, ImageDraw, ImageFont
 
 from digit_recognizer.drawing import CANVAS_HEIGHT, CANVAS_WIDTH, PEN_WIDTH
 from digit_recognizer.preprocess import stroke_width
@@ -38,40 +41,54 @@ def draw_large(digit: np.ndarray, rng: np.random.Generator, pen_width: int = PEN
     return canvas
 
 
-# Letters that are commonly written like digits (O/0, l/1, S/5, Z/2, B/8, g/9, ...) are left out of the
-# non-digit set: flagging them would be wrong, not honest.
-DIGIT_LIKE_LETTERS = set("OoDQIlijJSsZzBbGgqTtAY")
-# Printed symbols that are neither digit-like (○ ● ∂ §) nor a kind the benchmark's measured family draws by hand
-# (hearts, smileys, arrows, plus and equals signs, asterisks, ticks, ampersands).
-SYMBOLS = "αβγδεζηθλμξπρσφψωΓΔΘΛΞΠΣΦΨΩ∞≈≠±√∫∇∈∩\u222a∀∃¬@#$%?!{}[]~^©®µ★☆♦♣♠■▲▼◆◇□△▽♪♫☀☁✗Ж"
-FONT_CANDIDATES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSerif.ttf", "DejaVuSansMono.ttf")
+# Letters that are commonly written like digits (O/0, l/1, S/5, Z/2, B/8, g/9, ...) or like a part of one
+# (C and U an open 0, L a 4's corner) are left out of the non-digit set: flagging them would be wrong, not honest.
+DIGIT_LIKE_LETTERS = set("OoDQIlijJSsZzBbGgqTtAYCcUuL")
+# Cyrillic letters that look neither like a digit (ze like 3, che like 4, be and the soft sign like 6, yu like
+# 10, de like an italic 9, ef a barred 0) nor like a Latin letter (a, ve, ie, er, ha, u, ...), whose own entry decides.
+CYRILLIC = "ГДЖИЙЛПЦШЩжклмнпцшщ"
+# Printed symbols that are neither digit-like (circles, slashed or barred 0s, a backwards E or a brace like a 3,
+# ! like a 1, ? like a 2, $ like a 5, brackets like a 1 or a C) nor a kind the benchmark's measured family draws
+# by hand, nor its close relative (hearts, smileys, arrows, ticks and crosses and the root sign, plus and equals
+# signs and their kin, asterisks; Greek alpha, gamma and rho are a, y and p, the integral an f).
+SYMBOLS = "βηλμπψωΓΔΛΠΣΨΩ∞∇∈∩∀¬@#%~^©®µ★☆♦♣♠■▲▼◆◇□△▽♪♫☀☁"
+FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "/Library/Fonts", "C:/Windows/Fonts")
+# Fonts that map letters to pictures (dingbats, math and symbol sets) or to CJK only.
+NOT_TEXT_FONTS = ("Symbol", "D050000L", "Math", "Fallback", "Dingbat")
+# Each glyph is printed in this many fonts drawn at random from those that have it.
+FONTS_PER_GLYPH = 12
 
 
 def _fonts() -> list[str]:
-    from PIL import ImageFont
-
+    """Every installed TrueType or OpenType text font."""
     found = []
-    for name in FONT_CANDIDATES:
-        try:
-            ImageFont.truetype(name, 12)
-            found.append(name)
-        except OSError:
-            continue
+    for folder in map(Path, FONT_FOLDERS):
+        if folder.is_dir():
+            found += [str(path) for path in sorted(folder.rglob("*")) if path.suffix.lower() in (".ttf", ".otf")
+                      and not any(word in path.name for word in NOT_TEXT_FONTS)]
     return found
 
 
-def letters(rng: np.random.Generator, exclude: str = "") -> list[tuple[str, np.ndarray]]:
-    """Every non-digit-like Latin letter (but ``exclude``) and printed symbol in each available TrueType font,
-    drawn large, dark on white."""
-    from PIL import Image, ImageDraw, ImageFont
+def _has_glyph(font: ImageFont.FreeTypeFont, char: str) -> bool:
+    """Whether ``font`` draws ``char`` itself rather than its 'missing glyph' box."""
+    mask = np.asarray(font.getmask(char))
+    missing = np.asarray(font.getmask("\uffff"))
+    return mask.size > 0 and not (mask.shape == missing.shape and (mask == missing).all())
 
+
+def letters(rng: np.random.Generator, exclude: str = "") -> list[tuple[str, np.ndarray]]:
+    """Every non-digit-like Latin and Cyrillic letter (but ``exclude``) and printed symbol, each in
+    ``FONTS_PER_GLYPH`` installed fonts at random, drawn large, dark on white: many type designs stand in for
+    the many ways hands shape a glyph."""
     chars = sorted(set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") - DIGIT_LIKE_LETTERS - set(exclude))
+    fonts = [ImageFont.truetype(name, 100) for name in _fonts()]
     items = []
-    for font_name in _fonts():
-        for char in chars + list(SYMBOLS):
-            font = ImageFont.truetype(font_name, int(rng.integers(180, 280)))
+    for char in chars + list(CYRILLIC) + list(SYMBOLS):
+        having = [font for font in fonts if _has_glyph(font, char)]
+        for index in rng.permutation(len(having))[:FONTS_PER_GLYPH]:
+            font = having[index].font_variant(size=int(rng.integers(180, 280)))
             image = Image.new("L", (CANVAS_WIDTH, CANVAS_HEIGHT), 255)
             ImageDraw.Draw(image).text((int(rng.integers(40, 300)), 20), char, fill=0, font=font)
             if (np.asarray(image) < 128).any():
-                items.append((f"printed {char} ({font_name})", np.asarray(image)))
+                items.append((f"printed {char} ({Path(font.path).name})", np.asarray(image)))
     return items

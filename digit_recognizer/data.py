@@ -152,6 +152,10 @@ def split(raw: RawMnist, limit: int | None = None, prepare: Callable[[np.ndarray
     for name, (x, y) in parts.items():
         if limit is not None:
             x, y = x[:limit], y[:limit]
+        if len(y) == 0:
+            raise DataError(f"the {name} split is empty: {len(raw.y_train):,} training images give "
+                            f"{split_at:,} to train and {len(raw.y_train) - split_at:,} to validate; use a file "
+                            "with at least 5 training images (MNIST has 60,000).")
         out[f"x_{name}"] = prepare(x)
         out[f"y_{name}"] = y.astype(np.int64)
     return Splits(**out)

@@ -64,7 +64,9 @@ def read_cluster(text: str | None) -> Cluster:
     try:
         config = json.loads(text)
         cluster, task = config["cluster"], config["task"]
-        chiefs, workers = list(cluster.get("chief", [])), list(cluster.get("worker", []))
+        chiefs, workers = cluster.get("chief", []), cluster.get("worker", [])
+        if not all(isinstance(tasks, list) for tasks in (chiefs, workers)):
+            raise TypeError("each task type must list its addresses, e.g. \"worker\": [\"host:port\"]")
         kind, index = task["type"], int(task["index"])
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise ClusterError(f"${TF_CONFIG} is not valid ({error!r}); expected e.g. {TF_CONFIG_EXAMPLE}") from None

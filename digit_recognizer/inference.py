@@ -65,12 +65,13 @@ def load_model(path: Path, name: str, outputs: int = 10) -> keras.Model:
                              f"`{train_command(name)}`.")
     try:
         model = keras.saving.load_model(path, compile=False, safe_mode=True)
-    except (OSError, ValueError, TypeError, KeyError, zipfile.BadZipFile) as error:
+        shapes = model.input_shape, model.output_shape  # an unbuilt model has none and raises AttributeError
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, zipfile.BadZipFile) as error:
         raise ModelLoadError(f"{path} could not be loaded ({type(error).__name__}: {first_line(error)}); "
                              f"retrain it with `{train_command(name)}`.") from error
     retrain = f"retrain it with `{train_command(name)}`."
-    if tuple(model.input_shape) != EXPECTED_INPUT or tuple(model.output_shape) != (None, outputs):
-        raise ModelLoadError(f"{path} takes {model.input_shape} and gives {model.output_shape}; expected "
+    if tuple(shapes[0]) != EXPECTED_INPUT or tuple(shapes[1]) != (None, outputs):
+        raise ModelLoadError(f"{path} takes {shapes[0]} and gives {shapes[1]}; expected "
                              f"28×28×1 images and {expected_outputs(outputs)}. {retrain.capitalize()}")
     if not all(np.isfinite(keras.ops.convert_to_numpy(weight)).all() for weight in model.weights):
         raise ModelLoadError(f"{path} holds weights that are not finite numbers (its training diverged); {retrain}")

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from digit_recognizer.config import STATE_DIRNAME
+from digit_recognizer.data import RawMnist
 from digit_recognizer.paths import REPO_ROOT
 from digit_recognizer.run_lock import LOCK_NAME
 from tests.conftest import run_cli
@@ -123,3 +124,30 @@ def test_data_files_that_are_not_mnist_archives_get_one_sentence(tmp_path: Path,
         done = run_cli("--data", str(path), "--models", "ann", "--limit", "10", "--epochs", "1", "--output-dir",
                        str(tmp_path / "out"), "--quiet")
         assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr, done.stderr[-800:]
+
+
+def test_data_too_small_to_split_gets_one_sentence(tmp_path: Path, mnist: RawMnist) -> None:
+    tiny = tmp_path / "one.npz"
+    np.savez(tiny, x_train=mnist.x_train[:1], y_train=mnist.y_train[:1], x_test=mnist.x_test[:10],
+             y_test=mnist.y_test[:10])
+    done = run_cli("--data", str(tiny), "--models", "ann", "--limit", "10", "--epochs", "1", "--output-dir",
+                   str(tmp_path / "out"), "--quiet")
+    assert done.returncode == 2 and "the train split is empty" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_cluster_listing_a_worker_as_a_string_is_refused() -> None:
+    from digit_recognizer.distribute import ClusterError, read_cluster
+
+    with pytest.raises(ClusterError, match="each task type must list its addresses"):
+        read_cluster('{"cluster": {"worker": "localhost:1234"}, "task": {"type": "worker", "index": 0}}')
+
+
+def test_an_unbuilt_model_file_is_refused_with_the_fix(tmp_path: Path) -> None:
+    import keras
+
+    from digit_recognizer.inference import ModelLoadError, load_model
+
+    keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")]).save(
+        tmp_path / "cnn.keras")
+    with pytest.raises(ModelLoadError, match=r"could not be loaded .*retrain it with `python test\.py --models cnn`"):
+        load_model(tmp_path / "cnn.keras", "cnn")
