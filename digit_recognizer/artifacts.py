@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +18,10 @@ if TYPE_CHECKING:  # Only for annotations: reading records must not pull in Kera
     import keras
 
 T = TypeVar("T")
+
+
+class WriteError(Exception):
+    """A result file could not be written (a full disk, a folder in its place); the message says what to do."""
 
 
 class RecordError(Exception):
@@ -56,18 +62,55 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     A crash mid-write leaves the previous file intact instead of a half-written one; the data is
     flushed to disk before the rename so a power cut cannot leave a renamed but empty file.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
-    os.close(handle)
+    temporary = None
     try:
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "it is a folder", str(path))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
+        os.close(handle)
         write(Path(temporary))
         with open(temporary, "rb") as written:
             os.fsync(written.fileno())
         os.chmod(temporary, _FILE_MODE)
         os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    except BaseException as error:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        reason = _write_failure(error)
+        if reason is None:
+            raise
+        raise WriteError(f"could not write {path}: {reason}; the files written before it are complete, and the "
+                         "same command resumes once this is fixed.") from None
+
+
+# Disk a model needs while training, in copies of its float32 weights: two epoch backups of weights and Adam's
+# two slots, and the saved model; plus a margin for plots and reports.
+DISK_COPIES, DISK_MARGIN = 8, 5 * 2**20
+
+
+def check_free_space(folder: Path, title: str, parameters: int) -> None:
+    """Refuse to start training on a disk that cannot hold its checkpoints: a write that fails inside Keras's
+    checkpointing (HDF5) can crash the process outright instead of raising."""
+    need = DISK_COPIES * 4 * parameters + DISK_MARGIN
+    free = shutil.disk_usage(folder).free
+    if free < need:
+        raise WriteError(f"not enough space in {folder} to train {title}: {free / 2**20:.1f} MB free, about "
+                         f"{need / 2**20:.0f} MB needed for its checkpoints and files; free some space or choose "
+                         "another --output-dir.")
+
+
+def _write_failure(error: BaseException) -> str | None:
+    """What went wrong writing a file, in words, if it is the disk's or the path's fault (else None)."""
+    number = getattr(error, "errno", None)
+    if number is None and isinstance(error, RuntimeError):  # h5py reports a full disk as RuntimeError
+        number = errno.ENOSPC if "errno = 28" in str(error) or "No space left" in str(error) else None
+    reasons = {errno.ENOSPC: "no space left on the disk (free some, or choose another --output-dir)",
+               errno.EDQUOT: "over the disk quota (free some space, or choose another --output-dir)",
+               errno.EISDIR: "it is a folder (move it aside)",
+               errno.EACCES: "permission denied (choose another --output-dir)",
+               errno.EROFS: "the disk is read-only (choose another --output-dir)"}
+    return reasons.get(number) if number is not None else None
 
 
 def write_text(path: Path, text: str) -> None:

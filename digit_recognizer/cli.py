@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from digit_recognizer import distribute, precision, run_lock
-from digit_recognizer.artifacts import RecordError, remove_stale_temporaries
+from digit_recognizer.artifacts import RecordError, WriteError, remove_stale_temporaries
 from digit_recognizer.catalog import MODEL_NAMES, STUDY_MODELS
 from digit_recognizer.config import DEFAULT_SEED, RunConfig
 from digit_recognizer.data import ENV_VAR, DataError
@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
             from digit_recognizer.pipeline import run
 
             table = run(config)
-    except (DataError, UsageError, RecordError, distribute.ClusterError, run_lock.FolderBusyError,
+    except (DataError, UsageError, RecordError, WriteError, distribute.ClusterError, run_lock.FolderBusyError,
             TrainingDivergedError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -151,3 +152,32 @@ def test_an_unbuilt_model_file_is_refused_with_the_fix(tmp_path: Path) -> None:
         tmp_path / "cnn.keras")
     with pytest.raises(ModelLoadError, match=r"could not be loaded .*retrain it with `python test\.py --models cnn`"):
         load_model(tmp_path / "cnn.keras", "cnn")
+
+
+def test_a_folder_where_a_result_file_goes_gets_one_sentence(tmp_path: Path, mnist_path: Path) -> None:
+    (tmp_path / "results.md").mkdir()
+    done = run_cli("--data", str(mnist_path), "--models", "ann", "--limit", "300", "--epochs", "1", "--output-dir",
+                   str(tmp_path), "--quiet")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"could not write {tmp_path / 'results.md'}: it is a folder" in done.stderr
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 2 MB tmpfs, where this machine lets us mount one."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({made.stderr.decode().strip() or 'not permitted'})")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_full_disk_gets_one_sentence(tiny_disk: Path, mnist_path: Path) -> None:
+    done = run_cli("--data", str(mnist_path), "--models", "ann", "--limit", "300", "--epochs", "1", "--output-dir",
+                   str(tiny_disk), "--quiet")
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "not enough space in" in done.stderr and "Traceback" not in done.stderr
