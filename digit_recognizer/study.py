@@ -182,7 +182,19 @@ def _load(path: Path) -> dict:
     return artifacts.read_record(path, _runs, {})
 
 
+# What every recorded run must hold for the analysis: its key fields and their types.
+RUN_FIELDS = {"model": str, "variant": str, "seed": int, "epochs": int, "test_error": float, "predictions": str}
+
+
 def _runs(data: object) -> dict:
+    """The recorded runs, each checked before any training so a damaged entry stops the study at once."""
     if not isinstance(data, dict):
         raise TypeError("not a JSON object of runs")
+    for key, run in data.items():
+        if not isinstance(run, dict):
+            raise ValueError(f"run {key} is not a JSON object")
+        wrong = [field for field, kind in RUN_FIELDS.items() if not isinstance(run.get(field), kind)
+                 and not (kind is float and isinstance(run.get(field), int) and not isinstance(run.get(field), bool))]
+        if wrong:
+            raise ValueError(f"run {key} lacks {', '.join(wrong)} (or holds the wrong kind of value)")
     return data

@@ -111,13 +111,17 @@ def test_study_reports_user_mistakes_without_traceback(args: list[str], message:
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
-def test_unreadable_run_record_is_kept_not_overwritten(tmp_path: Path) -> None:
+@pytest.mark.parametrize("text", ['{"ann|unit|1": {"model"',
+                                  '{"ann|unit|1": {"model": "ann", "variant": "unit", "seed": 1, "epochs": 1, '
+                                  '"predictions": "7"}}'])
+def test_unreadable_run_record_is_kept_not_overwritten(tmp_path: Path, text: str) -> None:
+    """Cut short, or an entry without its test error: refused before any training, and kept as it was."""
     record = tmp_path / "plots" / "study_quick_runs.json"
     record.parent.mkdir()
-    record.write_text('{"ann|unit|1": {"model"')
+    record.write_text(text)
     result = subprocess.run([sys.executable, "-m", "digit_recognizer", "study", "--quick", "--models", "ann",
                              "--variants", "unit", "--output-dir", str(tmp_path)], cwd=REPO_ROOT,
                             env=os.environ.copy(), capture_output=True, text=True, timeout=300)
     assert result.returncode == 2, result.stderr[-2000:]
     assert "is unreadable" in result.stderr and "Traceback" not in result.stderr
-    assert record.read_text() == '{"ann|unit|1": {"model"'
+    assert record.read_text() == text
