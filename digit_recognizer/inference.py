@@ -23,10 +23,10 @@ if TYPE_CHECKING:
 
 # Below this calibrated probability a digit is shown as unsure ("?" and its best guess).
 UNSURE_BELOW = 0.70
-# From this verifier probability of "not a digit" on, an item is not a digit: of 0.3, 0.4 and 0.5, the lowest
+# From this verifier probability of "not a digit" on, an item is not a digit: of 0.3, 0.4, ..., 0.7, the lowest
 # that keeps wrongly rejected digits under 1.5% in every MNIST layout composed from validation digits
 # (`python -m benchmarks.layouts --source validation --per-layout 200 --reject-from T`).
-NOT_A_DIGIT_FROM = 0.5
+NOT_A_DIGIT_FROM = 0.6
 # The score that makes the segmentation keep a candidate: above any total of log-probabilities it competes with.
 KEEP_WHOLE = 100.0
 EXPECTED_INPUT = (None, 28, 28, 1)

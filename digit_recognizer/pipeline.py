@@ -63,7 +63,8 @@ def run(config: RunConfig) -> str:
             _notice(f"{title}: resuming after epoch {done} of {recipe.epochs}")
         with placement.scope():
             model = registry.build(name)
-            artifacts.check_free_space(config.output_dir, title, model.count_params())
+            if placement.is_chief:  # the only one that writes; another worker's --output-dir may not exist
+                artifacts.check_free_space(config.output_dir, title, model.count_params())
             _say(config, f"training {title} ({model.count_params():,} parameters)")
             trained = fit(model, shard, recipe, config, state.model_dir(name), placement.local_replicas)
         if not placement.is_chief:

@@ -43,6 +43,8 @@ MEASURED_LETTERS = "".join(kind.removeprefix("letter_") for kind in FAMILIES["me
                            if kind.startswith("letter_"))
 # Numbers of 1–4 digits, single digits twice as often: whole digits drawn alone are what most drawings hold.
 DIGITS_PER_DRAWING = (1, 1, 2, 3, 4)
+# Pen-drawn digits are stretched sideways by a factor drawn log-uniformly from this range.
+PEN_STRETCH = (0.6, 2.0)
 # An upright bar: its ink's minor axis under this fraction of its major axis, tilted at most this many degrees.
 BAR_THINNESS, BAR_TILT = 0.35, 50
 
@@ -78,9 +80,11 @@ def label_candidates(image: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray,
 
 
 def pen_number(digits: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Digits drawn with clean pen strokes side by side (some touching), and which digit owns each ink pixel."""
+    """Digits drawn with clean pen strokes side by side (some touching), narrow to very wide (a 7 with a long
+    bar, a flat 0), and which digit owns each ink pixel."""
     height = float(rng.uniform(90, 300))
-    width = 0.65 * height
+    stretch = float(np.exp(rng.uniform(*np.log(PEN_STRETCH))))
+    width = 0.65 * height * stretch
     gap = float(rng.uniform(-0.1, 0.4)) * height
     scale = min(1.0, (CANVAS_WIDTH - 60) / (len(digits) * width + (len(digits) - 1) * gap))
     height, width, gap = height * scale, width * scale, gap * scale
@@ -88,7 +92,9 @@ def pen_number(digits: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray
     left, top = float(rng.uniform(20, max(21.0, CANVAS_WIDTH - 20 - span))), (CANVAS_HEIGHT - height) / 2
     owners = np.zeros((CANVAS_HEIGHT, CANVAS_WIDTH), np.int16)
     for index, digit in enumerate(digits):
-        ink = render_strokes(pen_digit_strokes(int(digit), rng, (left, top, width, height))) < 128
+        strokes = pen_digit_strokes(int(digit), rng, (left, top, width / stretch, height))
+        strokes = [[(left + (x - left) * stretch, y) for x, y in stroke] for stroke in strokes]
+        ink = render_strokes(strokes) < 128
         owners[ink & (owners == 0)] = index + 1
         left += width + gap
     return np.where(owners > 0, 0, 255).astype(np.uint8), owners
