@@ -26,11 +26,15 @@ class UsageError(Exception):
     """A user-supplied option or path is unusable; the message says which and why."""
 
 
-def positive_int(text: str) -> int:
+def _whole_number(text: str) -> int:
     try:
-        value = int(text)
+        return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+
+
+def positive_int(text: str) -> int:
+    value = _whole_number(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
@@ -74,10 +78,7 @@ def _device_list(text: str) -> list[str]:
 
 
 def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    value = _whole_number(text)
     if not SEEDS[0] <= value <= SEEDS[1]:
         raise argparse.ArgumentTypeError(f"must be between {SEEDS[0]} and {SEEDS[1]:,}, got {value}")
     return value

@@ -82,3 +82,21 @@ def models_dir() -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return directory
+
+
+def kill_when(args: list[str], appears: Path, timeout: float = 300) -> None:
+    """Start ``python test.py ARGS`` and kill -9 it as soon as ``appears`` exists (a power cut at that moment)."""
+    import signal
+    import time
+
+    process = subprocess.Popen([sys.executable, str(REPO_ROOT / "test.py"), *args], cwd=REPO_ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + timeout
+        while not appears.exists():
+            assert process.poll() is None, f"the run ended before {appears.name} appeared"
+            assert time.monotonic() < deadline, f"{appears.name} did not appear within {timeout:.0f} s"
+            time.sleep(0.02)
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(timeout=60)

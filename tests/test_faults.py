@@ -15,7 +15,7 @@ from digit_recognizer.config import STATE_DIRNAME
 from digit_recognizer.data import RawMnist
 from digit_recognizer.paths import REPO_ROOT
 from digit_recognizer.run_lock import LOCK_NAME
-from tests.conftest import run_cli
+from tests.conftest import kill_when, run_cli
 
 
 def test_a_second_run_into_the_same_folder_is_refused_and_the_first_finishes(tmp_path: Path,
@@ -52,20 +52,6 @@ def test_training_that_diverges_stops_with_one_sentence_and_writes_no_garbage(tm
     assert not (tmp_path / "results.json").exists() and not (tmp_path / "models" / "ann.keras").exists()
 
 
-def _killed_once(args: list[str], wait_for: Path) -> None:
-    """Start a run and kill -9 it as soon as ``wait_for`` exists."""
-    process = subprocess.Popen([sys.executable, str(REPO_ROOT / "test.py"), *args], cwd=REPO_ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 300
-        while not wait_for.exists():
-            assert process.poll() is None and time.monotonic() < deadline, f"{wait_for.name} never appeared"
-            time.sleep(0.02)
-        process.kill()
-    finally:
-        process.wait(timeout=60)
-
-
 @pytest.mark.parametrize("damage", ["empty metadata, earlier epoch kept", "truncated weights, nothing earlier"])
 def test_a_damaged_checkpoint_is_repaired_or_discarded_never_a_crash_loop(tmp_path: Path, mnist_path: Path,
                                                                          damage: str) -> None:
@@ -73,11 +59,11 @@ def test_a_damaged_checkpoint_is_repaired_or_discarded_never_a_crash_loop(tmp_pa
             str(tmp_path), "--quiet"]
     backup = tmp_path / STATE_DIRNAME / "cnn" / "backup"
     if damage.startswith("empty"):
-        _killed_once(args, backup / "training_metadata.json.bkp")
+        kill_when(args, backup / "training_metadata.json.bkp")
         (backup / "training_metadata.json").write_text("")
         expected = "resuming from the epoch before it"
     else:
-        _killed_once(args, backup / "training_metadata.json")
+        kill_when(args, backup / "training_metadata.json")
         weights = backup / "latest.weights.h5"
         weights.write_bytes(weights.read_bytes()[:1000])
         expected = "training it from the start"

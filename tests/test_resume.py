@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import keras
 import pytest
 
 from digit_recognizer.config import STATE_DIRNAME, RunConfig
-from digit_recognizer.paths import REPO_ROOT
 from digit_recognizer.resume import RunState
 from digit_recognizer.training import read_history
-from tests.conftest import run_cli
+from tests.conftest import kill_when, run_cli
 
 EPOCHS = 3
 
@@ -28,18 +22,7 @@ def _args(mnist_path: Path, out: Path) -> list[str]:
 
 
 def _start_and_kill_after_first_cnn_epoch(args: list[str], out: Path) -> None:
-    backup = out / STATE_DIRNAME / "cnn" / "backup" / "training_metadata.json"
-    process = subprocess.Popen([sys.executable, str(REPO_ROOT / "test.py"), *args], cwd=REPO_ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 300
-        while not backup.exists():
-            assert process.poll() is None, "the run ended before its first CNN epoch was backed up"
-            assert time.monotonic() < deadline, "no CNN epoch completed within 5 minutes"
-            time.sleep(0.05)
-        os.kill(process.pid, signal.SIGKILL)
-    finally:
-        process.wait(timeout=60)
+    kill_when(args, out / STATE_DIRNAME / "cnn" / "backup" / "training_metadata.json")
 
 
 def _files(out: Path) -> set[str]:
