@@ -3,7 +3,7 @@
     python gui_digit_recognizer.py [--models-dir DIR]
 
 The window only collects strokes and shows answers. Models load and drawings are read in a worker process
-(:mod:`digit_recognizer.reading_worker`), so the window never waits for TensorFlow. Each reading the window
+(:mod:`digit_recognizer.app.reading_worker`), so the window never waits for TensorFlow. Each reading the window
 shows is also printed to standard output as one JSON line. TensorFlow's start-up banners are hidden; set
 ``DIGITS_TF_LOGS=1`` to see them.
 """
@@ -21,17 +21,23 @@ from tkinter import filedialog, font, ttk
 
 from PIL import Image, ImageTk
 
-from digit_recognizer.annotate import ACCENT, UNSURE_COLOUR, annotate, colour, label_anchor
-from digit_recognizer.catalog import DISPLAY_NAMES, ENSEMBLE
-from digit_recognizer.drawing import CANVAS_HEIGHT, CANVAS_WIDTH, default_pen, render_strokes, strokes_hit, to_image
-from digit_recognizer.images import read_image
-from digit_recognizer.inference import DIGIT, NOT_A_DIGIT, TOO_SMALL, UNSURE, ModelShelf, Reading, train_command
-from digit_recognizer.paths import MODELS_DIRNAME, REPO_ROOT
-from digit_recognizer.preprocess import ImageError
-from digit_recognizer.reading_worker import Done, Loaded, ReadingWorker
-from digit_recognizer.settings import last_model, remember_model
+from digit_recognizer.app.annotate import ACCENT, UNSURE_COLOUR, annotate, colour, label_anchor
+from digit_recognizer.app.reading_worker import Done, Loaded, ReadingWorker
+from digit_recognizer.app.settings import last_model, remember_model
+from digit_recognizer.catalog import DISPLAY_NAMES, ENSEMBLE, SHORTCUTS
+from digit_recognizer.errors import UserError
+from digit_recognizer.outputs.paths import MODELS_DIRNAME, REPO_ROOT
+from digit_recognizer.reading.drawing import (
+    CANVAS_HEIGHT,
+    CANVAS_WIDTH,
+    default_pen,
+    render_strokes,
+    strokes_hit,
+    to_image,
+)
+from digit_recognizer.reading.images import read_image
+from digit_recognizer.reading.inference import DIGIT, NOT_A_DIGIT, TOO_SMALL, UNSURE, ModelShelf, Reading, train_command
 
-SHORTCUTS = {"ann": "a", "cnn": "c", "vgg16": "v", "best": "b", "best_deskew": "d"}
 PREVIEW_ZOOM = 3
 BAR_WIDTH = 120
 MAX_PANELS = 8
@@ -555,7 +561,7 @@ class DigitApp:
         """Show a picture file on the canvas and read it as `python -m digit_recognizer predict` would."""
         try:
             pixels = read_image(path)
-        except ImageError as error:
+        except UserError as error:
             self.status.set(str(error))
             return
         image = Image.fromarray(pixels if pixels.dtype == "uint8" else (pixels / max(1, pixels.max()) * 255)

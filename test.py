@@ -9,7 +9,7 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from digit_recognizer.cli import main
+from digit_recognizer.training.cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -17,8 +17,10 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.common import cpu_name, parser, save
-from tests import strokes as s
-from tests.gui_driver import Window, tools_missing, virtual_display
+from digit_recognizer import options
+from digit_recognizer.errors import UserError
+from digit_recognizer.synthetic import strokes as s
+from tools.gui_driver import Window, tools_missing, virtual_display
 
 
 def three_digits() -> list:
@@ -28,11 +30,11 @@ def three_digits() -> list:
 def main() -> None:
     p = parser(__doc__.splitlines()[0])
     p.set_defaults(models="cnn")
-    p.add_argument("--repeats", type=int, default=11, help="3-digit drawings read live (default: 11)")
+    p.add_argument("--repeats", type=options.positive_int, default=11, help="3-digit drawings read live (default: 11)")
     args = p.parse_args()
-    model = args.models.split(",")[0]
+    model = args.models[0]
     if tools_missing():
-        raise SystemExit(f"error: install {' and '.join(tools_missing())} (apt-get install xvfb xdotool).")
+        raise UserError(f"install {' and '.join(tools_missing())} (apt-get install xvfb xdotool).")
     with virtual_display() as display, tempfile.TemporaryDirectory() as settings:
         launched = time.perf_counter()
         window = Window(display, args.models_dir, Path(settings))
@@ -72,4 +74,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(options.command(main))

@@ -1,7 +1,7 @@
 """Does the app's reading pipeline give the models what MNIST gave them?
 
 Every MNIST test digit is redrawn large with pen-like strokes on a canvas-sized picture
-(:func:`digit_recognizer.canvas_check.draw_large`) and read back exactly as the app reads it (segmentation
+(:func:`digit_recognizer.synthetic.canvas_check.draw_large`) and read back exactly as the app reads it (segmentation
 steered by the model and the verifier, calibrated confidence). A canvas counts as read right when it reads as
 exactly one item with the right digit; the share of such right answers that the verifier wrongly rejects as
 "not a digit" is reported beside it. Accuracy is compared with accuracy on the original 28×28 images.
@@ -15,17 +15,18 @@ import time
 
 import numpy as np
 
-from benchmarks.common import load_mnist, load_readers, parser, save
-from digit_recognizer.canvas_check import draw_large
-from digit_recognizer.data import normalise
-from digit_recognizer.inference import NOT_A_DIGIT, read
+from benchmarks.common import load_readers, parser, save
+from digit_recognizer import options
+from digit_recognizer.reading.inference import NOT_A_DIGIT, read
+from digit_recognizer.synthetic.canvas_check import draw_large
+from digit_recognizer.training.data import load_raw, normalise
 
 
 def main() -> None:
     p = parser(__doc__.splitlines()[0])
-    p.add_argument("--limit", type=int, default=None, help="first N test digits (default: all 10,000)")
+    p.add_argument("--limit", type=options.positive_int, default=None, help="first N test digits (default: all 10,000)")
     args = p.parse_args()
-    raw = load_mnist(args)
+    raw = load_raw(args.data)
     x, y = raw.x_test[: args.limit], raw.y_test[: args.limit]
     rng = np.random.default_rng(args.seed)
     canvases = [draw_large(digit, rng) for digit in x]
@@ -58,4 +59,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(options.command(main))

@@ -1,4 +1,7 @@
-"""What the measurement scripts share: options, loading the shipped models, writing results."""
+"""What the measurement scripts share: options, loading the shipped models, writing results.
+
+Each script ends with ``raise SystemExit(options.command(main))``: a user mistake is one sentence and exit code 2.
+"""
 
 from __future__ import annotations
 
@@ -12,33 +15,26 @@ from typing import TypeVar
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from digit_recognizer.artifacts import write_json, write_text
-from digit_recognizer.catalog import STUDY_MODELS
-from digit_recognizer.data import DataError, RawMnist, load_raw
-from digit_recognizer.inference import ModelLoadError, ModelShelf, Reader
-from digit_recognizer.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
-from digit_recognizer.precision import BF16_FLAGS, cpu_flags
+from digit_recognizer import options
+from digit_recognizer.catalog import MODEL_NAMES, STUDY_MODELS
+from digit_recognizer.errors import UserError
+from digit_recognizer.outputs.artifacts import write_json, write_text
+from digit_recognizer.outputs.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
+from digit_recognizer.reading.inference import ModelShelf, Reader
+from digit_recognizer.training.precision import BF16_FLAGS, cpu_flags
 
 T = TypeVar("T")
 
 
 def parser(description: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=description)
-    p.add_argument("--data", type=Path, default=None, help="local MNIST .npz (default: $MNIST_NPZ, else Keras)")
-    p.add_argument("--models", default=",".join(STUDY_MODELS), help="comma-separated models to measure")
+    options.add_data(p)
+    p.add_argument("--models", type=options.name_list(MODEL_NAMES), default=list(STUDY_MODELS),
+                   help=f"comma-separated models to measure (default: {','.join(STUDY_MODELS)})")
     p.add_argument("--models-dir", type=Path, default=REPO_ROOT / MODELS_DIRNAME)
     p.add_argument("--out-dir", type=Path, default=REPO_ROOT / PLOTS_DIRNAME, help="where results are written")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=options.seed, default=0)
     return p
-
-
-def load_mnist(args: argparse.Namespace, require_full: bool = False) -> RawMnist:
-    """MNIST from ``--data`` (or ``$MNIST_NPZ``, or Keras); a bad file is one sentence and exit code 2."""
-    try:
-        return load_raw(args.data, require_full=require_full)
-    except DataError as error:
-        print(f"error: {error}", file=sys.stderr)
-        raise SystemExit(2) from None
 
 
 def load_models(args: argparse.Namespace) -> dict:
@@ -54,13 +50,13 @@ def load_readers(args: argparse.Namespace) -> dict[str, Reader]:
 def _load(args: argparse.Namespace, load: Callable[[ModelShelf, str], T]) -> dict[str, T]:
     shelf = ModelShelf(args.models_dir)
     loaded = {}
-    for name in args.models.split(","):
+    for name in args.models:
         try:
             loaded[name] = load(shelf, name)
-        except ModelLoadError as error:
+        except UserError as error:
             print(f"skipping {name}: {error}", file=sys.stderr)
     if not loaded:
-        raise SystemExit("error: no model could be loaded; train them with `python test.py`.")
+        raise UserError("no model could be loaded; train them with `python test.py`.")
     return loaded
 
 

@@ -15,7 +15,8 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from benchmarks.common import cpu_name, load_readers, parser, save
-from digit_recognizer.inference import read
+from digit_recognizer import options
+from digit_recognizer.reading.inference import read
 
 
 def dusty(size: int, dust: float, rng: np.random.Generator) -> np.ndarray:
@@ -67,4 +68,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(options.command(main))

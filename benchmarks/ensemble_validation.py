@@ -18,11 +18,13 @@ from itertools import combinations, product
 import numpy as np
 
 from benchmarks.common import parser, save
-from digit_recognizer.augment import warp
+from digit_recognizer import options
 from digit_recognizer.catalog import DISPLAY_NAMES
-from digit_recognizer.data import load_splits
-from digit_recognizer.inference import ModelShelf, load_model
-from digit_recognizer.plots import plot_digits
+from digit_recognizer.errors import UserError
+from digit_recognizer.outputs.plots import plot_digits
+from digit_recognizer.reading.inference import ModelShelf, load_model
+from digit_recognizer.training.augment import warp
+from digit_recognizer.training.data import load_splits
 
 # Test-time views: (degrees, scale, shift) of the copies averaged with the image itself.
 TTA_VIEWS: dict[str, list[tuple[float, float, tuple[float, float]]]] = {
@@ -56,7 +58,7 @@ def main() -> None:
     args = parser(__doc__.splitlines()[0]).parse_args()
     members = ModelShelf(args.models_dir).ensemble_members()
     if not members:
-        raise SystemExit("error: no ensemble members (models/best_seed*.keras); collect seed runs with "
+        raise UserError("no ensemble members (models/best_seed*.keras); collect seed runs with "
                          "`python -m tools.collect_best`.")
     splits = load_splits(args.data)
     images, labels = splits.x_val, splits.y_val
@@ -102,4 +104,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(options.command(main))

@@ -2,9 +2,9 @@
 
 Numbers of 2–5 digits are composed from digits no model trained on — MNIST's *test* images, and scikit-learn's
 8×8 digits from other writers, upscaled and redrawn — as pen strokes on the app's canvas, in the layouts of
-:mod:`digit_recognizer.compose`: level, uneven baselines, one digit raised or lowered by ⅔ of its height
+:mod:`digit_recognizer.synthetic.compose`: level, uneven baselines, one digit raised or lowered by ⅔ of its height
 (the stress case), sloped, touching neighbours, two lines, mixed sizes and pens, tiny and huge. Non-digits
-come in two families of kinds (:mod:`digit_recognizer.sketches`): the verifier was fitted on one, the other
+come in two families of kinds (:mod:`digit_recognizer.synthetic.sketches`): the verifier was fitted on one, the other
 is only measured here. Each drawing is read exactly as the app reads it (:func:`inference.read`).
 
 Reported per model and case: whole numbers read right, digits read right, digits wrongly rejected as not
@@ -23,11 +23,12 @@ from dataclasses import replace
 import numpy as np
 
 from benchmarks.common import load_mnist, load_readers, parser, save
-from digit_recognizer.compose import LAYOUTS, Drawing, compose
-from digit_recognizer.data import split
-from digit_recognizer.drawing import MIN_DIGIT_SIZE, render_strokes
-from digit_recognizer.inference import DIGIT, NOT_A_DIGIT, UNSURE, Reading, read
-from digit_recognizer.sketches import FAMILIES, non_digits
+from digit_recognizer import options
+from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE, render_strokes
+from digit_recognizer.reading.inference import DIGIT, NOT_A_DIGIT, UNSURE, Reading, read
+from digit_recognizer.synthetic.compose import LAYOUTS, Drawing, compose
+from digit_recognizer.synthetic.sketches import FAMILIES, non_digits
+from digit_recognizer.training.data import split
 
 # Layouts built from scikit-learn's digits too (other writers); its 1,797 images are too few for all.
 OTHER_WRITER_LAYOUTS = ("level", "uneven", "touching", "two_lines")
@@ -75,14 +76,16 @@ def score(reading: Reading, expected: list[str]) -> dict[str, float]:
 def main() -> None:
     p = parser(__doc__.splitlines()[0])
     p.set_defaults(models="ann,cnn,vgg16,best")
-    p.add_argument("--per-layout", type=int, default=100, help="drawings per layout and source (default: 100)")
-    p.add_argument("--non-digits", type=int, default=200, help="non-digit drawings per family (default: 200)")
+    p.add_argument("--per-layout", type=options.positive_int, default=100,
+                   help="drawings per layout and source (default: 100)")
+    p.add_argument("--non-digits", type=options.positive_int, default=200,
+                   help="non-digit drawings per family (default: 200)")
     p.add_argument("--source", choices=("test", "validation"), default="test",
                    help="MNIST digits to compose from: test (report) or validation (tuning)")
     p.add_argument("--reject-by", choices=("verifier", "confidence"), default="verifier",
                    help="what decides 'not a digit': the verifier (as the app), or the classifier's own calibrated "
                         "confidence, which then also steers the segmentation (the method it is compared with)")
-    p.add_argument("--reject-from", type=float, default=None,
+    p.add_argument("--reject-from", type=options.probability, default=None,
                    help="'not a digit' from this probability on (default: the app's)")
     args = p.parse_args()
     rng = np.random.default_rng(args.seed)
@@ -153,4 +156,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(options.command(main))

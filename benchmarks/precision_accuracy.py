@@ -13,24 +13,26 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.common import parser, save
-from digit_recognizer import precision
-from digit_recognizer.config import RunConfig
-from digit_recognizer.pipeline import run
-from digit_recognizer.results import load
+from digit_recognizer import options
+from digit_recognizer.outputs.results import load
+from digit_recognizer.training import precision
+from digit_recognizer.training.config import RunConfig
+from digit_recognizer.training.pipeline import run
 
 
 def main() -> None:
     p = parser(__doc__.splitlines()[0])
-    p.add_argument("--seeds", default="1,2,3", help="comma-separated seeds (default: 1,2,3)")
-    p.add_argument("--precisions", default=f"{precision.FLOAT32},{precision.MIXED_BF16}")
-    p.add_argument("--steps-per-execution", type=int, default=RunConfig().steps_per_execution)
+    p.add_argument("--seeds", type=options.seed_list, default="1,2,3", help="comma-separated seeds (default: 1,2,3)")
+    p.add_argument("--precisions", type=options.name_list(precision.CHOICES, "precision"),
+                   default=f"{precision.FLOAT32},{precision.MIXED_BF16}")
+    p.add_argument("--steps-per-execution", type=options.positive_int, default=RunConfig().steps_per_execution)
     args = p.parse_args()
-    seeds = [int(seed) for seed in args.seeds.split(",")]
+    seeds = args.seeds
     results: dict = {"seeds": seeds, "models": {}}
     rows = []
-    for name in args.models.split(","):
+    for name in args.models:
         results["models"][name] = {}
-        for policy in args.precisions.split(","):
+        for policy in args.precisions:
             runs = []
             for seed in seeds:
                 with tempfile.TemporaryDirectory() as scratch:
@@ -54,4 +56,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(options.command(main))

@@ -17,12 +17,12 @@ import time
 import numpy as np
 
 from benchmarks.common import load_models, parser, save
-from digit_recognizer import results
-from digit_recognizer.artifacts import RecordError
+from digit_recognizer import options
 from digit_recognizer.catalog import DISPLAY_NAMES, MODEL_NAMES
-from digit_recognizer.data import load_splits
-from digit_recognizer.inference import ModelShelf, load_model, predict
-from digit_recognizer.paths import REPO_ROOT
+from digit_recognizer.outputs import results
+from digit_recognizer.outputs.paths import REPO_ROOT
+from digit_recognizer.reading.inference import ModelShelf, load_model, predict
+from digit_recognizer.training.data import load_splits
 
 BATCH = 256
 SINGLE_CALLS = 50
@@ -61,11 +61,8 @@ def main() -> None:
     args = p.parse_args()
     splits = load_splits(args.data)
     members = ModelShelf(args.models_dir).ensemble_members()
-    try:
-        records = results.load(REPO_ROOT / "results.json")
-        seed_tables = {name: results.load_seeds(args.out_dir / f"{name}_seeds.json") for name in members}
-    except RecordError as error:
-        raise SystemExit(f"error: {error}") from None
+    records = results.load(REPO_ROOT / "results.json")
+    seed_tables = {name: results.load_seeds(args.out_dir / f"{name}_seeds.json") for name in members}
     entries = {DISPLAY_NAMES[name]: ([model], records.get(name, {}).get("train_seconds"))
                for name, model in load_models(args).items()}
     if members:
@@ -93,4 +90,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(options.command(main))

@@ -13,10 +13,12 @@ import time
 
 import numpy as np
 
-from benchmarks.common import cpu_name, load_mnist, load_readers, parser, save
-from digit_recognizer.compose import compose
-from digit_recognizer.drawing import MIN_DIGIT_SIZE
-from digit_recognizer.inference import read
+from benchmarks.common import cpu_name, load_readers, parser, save
+from digit_recognizer import options
+from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE
+from digit_recognizer.reading.inference import read
+from digit_recognizer.synthetic.compose import compose
+from digit_recognizer.training.data import load_raw
 
 LAYOUTS = ("level", "touching")
 
@@ -24,9 +26,9 @@ LAYOUTS = ("level", "touching")
 def main() -> None:
     p = parser(__doc__.splitlines()[0])
     p.set_defaults(models="cnn")
-    p.add_argument("--drawings", type=int, default=200, help="drawings per layout (default: 200)")
+    p.add_argument("--drawings", type=options.positive_int, default=200, help="drawings per layout (default: 200)")
     args = p.parse_args()
-    raw = load_mnist(args)
+    raw = load_raw(args.data)
     rng = np.random.default_rng(args.seed)
     drawings = {layout: [compose(raw.x_test[picks], raw.y_test[picks], layout, rng)
                          for picks in rng.integers(0, len(raw.y_test), (args.drawings, 3))] for layout in LAYOUTS}
@@ -50,4 +52,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(options.command(main))

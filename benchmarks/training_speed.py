@@ -19,11 +19,12 @@ import keras
 import numpy as np
 
 from benchmarks.common import parser, save
-from digit_recognizer import precision, registry
-from digit_recognizer.config import RunConfig
-from digit_recognizer.data import load_splits
-from digit_recognizer.paths import REPO_ROOT
-from digit_recognizer.training import compile_model, seed_everything
+from digit_recognizer import catalog, options
+from digit_recognizer.outputs.paths import REPO_ROOT
+from digit_recognizer.training import precision
+from digit_recognizer.training.config import RunConfig
+from digit_recognizer.training.data import load_splits
+from digit_recognizer.training.fit import compile_model, seed_everything
 
 BATCH = 32
 # Timed training batches per model: a few seconds of work each in plain float32.
@@ -57,7 +58,7 @@ def throughput(name: str, setting: Setting, x: np.ndarray, y: np.ndarray, steps:
     seed_everything(0)
     precision.apply(setting.policy)
     optimizer = keras.optimizers.Adam(1e-5)
-    model = compile_model(registry.build(name), optimizer, setting.steps_per_execution, setting.jit_compile)
+    model = compile_model(catalog.build(name), optimizer, setting.steps_per_execution, setting.jit_compile)
     warm = setting.steps_per_execution * BATCH * 2
     model.fit(x[:warm], y[:warm], batch_size=BATCH, epochs=1, verbose=0)  # tracing, allocation
     images = steps * BATCH
@@ -85,16 +86,18 @@ def full_run(data: str | None) -> float:
 
 def main() -> None:
     p = parser(__doc__.splitlines()[0])
-    p.add_argument("--steps", type=int, default=None, help=f"training batches timed per model (default: {STEPS})")
-    p.add_argument("--settings", default=",".join(SETTINGS), help=f"from: {', '.join(SETTINGS)}")
+    p.add_argument("--steps", type=options.positive_int, default=None,
+                   help=f"training batches timed per model (default: {STEPS})")
+    p.add_argument("--settings", type=options.name_list(list(SETTINGS), "setting"), default=",".join(SETTINGS),
+                   help=f"from: {', '.join(SETTINGS)}")
     p.add_argument("--full-run", action="store_true", help="also time the whole default study end to end")
     args = p.parse_args()
-    settings = {name: SETTINGS[name] for name in args.settings.split(",")} | {"default": project_default()}
+    settings = {name: SETTINGS[name] for name in args.settings} | {"default": project_default()}
     splits = load_splits(args.data)
     results: dict = {"batch_size": BATCH, "steps": args.steps or STEPS, "default": vars(settings["default"]),
                      "models": {}}
     rows = []
-    for model_name in args.models.split(","):
+    for model_name in args.models:
         steps = args.steps or STEPS.get(model_name, 96)
         measured = {name: throughput(model_name, setting, splits.x_train, splits.y_train, steps)
                     for name, setting in settings.items()}
@@ -115,4 +118,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(options.command(main))

@@ -12,8 +12,8 @@ import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from digit_recognizer.data import ENV_VAR, RawMnist, load_npz
-from digit_recognizer.paths import REPO_ROOT
+from digit_recognizer.outputs.paths import REPO_ROOT
+from digit_recognizer.training.data import ENV_VAR, RawMnist, load_npz
 
 KERAS_CACHE = Path.home() / ".keras" / "datasets" / "mnist.npz"
 

@@ -13,9 +13,11 @@ from pathlib import Path
 
 from PIL import ImageGrab
 
-from digit_recognizer.paths import MODELS_DIRNAME, REPO_ROOT
-from tests import strokes as s
-from tests.gui_driver import Window, tools_missing, virtual_display
+from digit_recognizer import options
+from digit_recognizer.errors import UserError
+from digit_recognizer.outputs.paths import MODELS_DIRNAME, REPO_ROOT
+from digit_recognizer.synthetic import strokes as s
+from tools.gui_driver import Window, tools_missing, virtual_display
 
 
 def main() -> None:
@@ -25,7 +27,7 @@ def main() -> None:
     parser.add_argument("--models-dir", type=Path, default=REPO_ROOT / MODELS_DIRNAME)
     args = parser.parse_args()
     if tools_missing():
-        raise SystemExit(f"error: install {' and '.join(tools_missing())} (apt-get install xvfb xdotool).")
+        raise UserError(f"install {' and '.join(tools_missing())} (apt-get install xvfb xdotool).")
     with virtual_display() as display, tempfile.TemporaryDirectory() as settings:
         window = Window(display, args.models_dir, Path(settings))
         try:
@@ -46,4 +48,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(options.command(main))

@@ -17,8 +17,12 @@ from typing import TYPE_CHECKING
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from digit_recognizer.artifacts import RecordError, read_record, write_json, write_text
-from digit_recognizer.calibration import (
+from digit_recognizer import options
+from digit_recognizer.catalog import DISPLAY_NAMES, MODEL_NAMES
+from digit_recognizer.errors import UserError
+from digit_recognizer.outputs.artifacts import read_record, write_json, write_text
+from digit_recognizer.outputs.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
+from digit_recognizer.reading.calibration import (
     CALIBRATION_FILENAME,
     ECE_BINS,
     apply_temperature,
@@ -27,16 +31,13 @@ from digit_recognizer.calibration import (
     read_calibration,
     reliability,
 )
-from digit_recognizer.catalog import DISPLAY_NAMES, MODEL_NAMES
-from digit_recognizer.data import DataError, Splits, load_raw, split
-from digit_recognizer.inference import ModelLoadError, ModelShelf
-from digit_recognizer.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
+from digit_recognizer.reading.inference import ModelShelf
+from digit_recognizer.training.data import Splits, load_raw, split
 
 if TYPE_CHECKING:
     import keras
 
 BATCH = 256
-EXIT_USAGE = 2
 REPORT_STEM = "calibration"
 
 
@@ -48,7 +49,7 @@ def _in_model_order(entries: dict[str, dict]) -> dict[str, dict]:
 
 def calibrate(name: str, model: keras.Model, splits: Splits, out_dir: Path) -> tuple[dict, dict]:
     """Fit T on validation, score test before and after, draw the diagram; returns (record entry, report row)."""
-    from digit_recognizer.plots import plot_reliability  # imports Keras: only once there are data and a model
+    from digit_recognizer.outputs.plots import plot_reliability  # imports Keras: only once there are data and a model
 
     val = model.predict(splits.x_val, batch_size=BATCH, verbose=0)
     test = model.predict(splits.x_test, batch_size=BATCH, verbose=0)
@@ -101,16 +102,16 @@ def run(args: argparse.Namespace) -> None:
     rows = read_record(report_path, lambda data: dict(data["models"]), {})
     shelf = ModelShelf(args.models_dir)
     calibrated = []
-    for name in args.models.split(","):
+    for name in args.models:
         try:
             model = shelf.get(name)
-        except ModelLoadError as error:
+        except UserError as error:
             print(f"skipping {name}: {error}", file=sys.stderr)
             continue
         record[name], rows[name] = calibrate(name, model, splits, args.out_dir)
         calibrated.append(name)
     if not calibrated:
-        raise SystemExit("error: no model could be loaded; train them with `python test.py`.")
+        raise UserError("no model could be loaded; train them with `python test.py`.")
     report = {"validation_images": len(splits.y_val), "test_images": len(splits.y_test), "bins": ECE_BINS,
               "models": _in_model_order(rows)}
     write_json(args.models_dir / CALIBRATION_FILENAME, _in_model_order(record))
@@ -123,17 +124,14 @@ def run(args: argparse.Namespace) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=None, help="local MNIST .npz (default: $MNIST_NPZ, else Keras)")
-    parser.add_argument("--models", default=",".join(MODEL_NAMES), help="comma-separated models to calibrate")
+    options.add_data(parser)
+    parser.add_argument("--models", type=options.name_list(MODEL_NAMES), default=",".join(MODEL_NAMES),
+                        help="comma-separated models to calibrate")
     parser.add_argument("--models-dir", type=Path, default=REPO_ROOT / MODELS_DIRNAME)
     parser.add_argument("--out-dir", type=Path, default=REPO_ROOT / PLOTS_DIRNAME, help="where reports are written")
-    try:
-        run(parser.parse_args())
-    except (DataError, RecordError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    return 0
+    args = parser.parse_args()
+    return options.command(lambda: run(args))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

@@ -15,10 +15,12 @@ import shutil
 import statistics
 from pathlib import Path
 
-from digit_recognizer import results
-from digit_recognizer.artifacts import RecordError, write_json, write_text
+from digit_recognizer import options
 from digit_recognizer.catalog import ENSEMBLE_MODELS
-from digit_recognizer.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
+from digit_recognizer.errors import UserError
+from digit_recognizer.outputs import results
+from digit_recognizer.outputs.artifacts import write_json, write_text
+from digit_recognizer.outputs.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
 
 SEED_FIELDS = ("seed", "val_accuracy", "test_accuracy", "train_seconds")
 
@@ -29,16 +31,13 @@ def finished_runs(folders: list[Path], name: str) -> dict[Path, dict]:
     for folder in folders:
         row = results.load(folder / "results.json").get(name)
         if row is None or not (folder / MODELS_DIRNAME / f"{name}.keras").is_file():
-            raise SystemExit(f"error: {folder} holds no finished `--models {name}` run.")
+            raise UserError(f"{folder} holds no finished `--models {name}` run.")
         rows[folder] = row
     return rows
 
 
-def main() -> None:
-    try:
-        collect()
-    except RecordError as error:
-        raise SystemExit(f"error: {error}") from None
+def main() -> int:
+    return options.command(collect)
 
 
 def collect() -> None:
@@ -91,4 +90,4 @@ def collect() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

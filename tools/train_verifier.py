@@ -1,9 +1,10 @@
 """Train the digit verifier on what the reader really proposes, and save it beside the models.
 
 Numbers are composed from MNIST *training* digits (the study's first 48,000) in every layout the app sees,
-and from digits drawn with clean pen strokes (as with a mouse; :func:`~digit_recognizer.sketches.pen_digit_strokes`),
+and from digits drawn with clean pen strokes (as with a mouse;
+:func:`~digit_recognizer.synthetic.sketches.pen_digit_strokes`),
 and the fit family of non-digit sketches plus printed letters is drawn on the canvas; each drawing goes
-through the reader's own :func:`~digit_recognizer.segment.propose`. A candidate made of ≥ 90% one digit's ink
+through the reader's own :func:`~digit_recognizer.reading.segment.propose`. A candidate made of ≥ 90% one digit's ink
 and holding ≥ 90% of that digit is a whole digit; one that is mostly several digits or a small part of one
 is not; anything in between is left out. Non-digit sketches give only negatives. MNIST's own training
 images are added as positives. The validation digits (the last 12,000) and the measure family of
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -25,15 +25,16 @@ import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from digit_recognizer.artifacts import save_model, write_json
-from digit_recognizer.canvas_check import letters
+from digit_recognizer import options
 from digit_recognizer.catalog import OTHER, PARTS, VERIFIER, VERIFIER_CLASSES, WHOLE
-from digit_recognizer.compose import LAYOUTS, compose
-from digit_recognizer.data import DataError, load_raw, split
-from digit_recognizer.drawing import CANVAS_HEIGHT, CANVAS_WIDTH, MIN_DIGIT_SIZE, render_strokes
-from digit_recognizer.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
-from digit_recognizer.segment import propose
-from digit_recognizer.sketches import FAMILIES, non_digits, pen_digit_strokes
+from digit_recognizer.outputs.artifacts import save_model, write_json
+from digit_recognizer.outputs.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
+from digit_recognizer.reading.drawing import CANVAS_HEIGHT, CANVAS_WIDTH, MIN_DIGIT_SIZE, render_strokes
+from digit_recognizer.reading.segment import propose
+from digit_recognizer.synthetic.canvas_check import letters
+from digit_recognizer.synthetic.compose import LAYOUTS, compose
+from digit_recognizer.synthetic.sketches import FAMILIES, non_digits, pen_digit_strokes
+from digit_recognizer.training.data import load_raw, split
 
 # A whole digit: ≥ 90% of the candidate's ink is one digit's, and it holds ≥ 90% of that digit. Digit parts:
 # under 60% of either (a fragment, or several digits). In between is ambiguous and left out.
@@ -125,21 +126,22 @@ def examples(x: np.ndarray, y: np.ndarray, drawings: int, rng: np.random.Generat
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--data", type=Path, default=None, help="local MNIST .npz (default: $MNIST_NPZ, else Keras)")
-    p.add_argument("--drawings", type=int, default=4000, help="composed numbers to draw (default: 4,000)")
-    p.add_argument("--epochs", type=int, default=6)
-    p.add_argument("--seed", type=int, default=0)
+    options.add_data(p)
+    p.add_argument("--drawings", type=options.positive_int, default=4000,
+                   help="composed numbers to draw (default: 4,000)")
+    p.add_argument("--epochs", type=options.positive_int, default=6)
+    p.add_argument("--seed", type=options.seed, default=0)
     p.add_argument("--models-dir", type=Path, default=REPO_ROOT / MODELS_DIRNAME)
     p.add_argument("--out-dir", type=Path, default=REPO_ROOT / PLOTS_DIRNAME)
     args = p.parse_args(argv)
-    try:
-        raw = load_raw(args.data)
-    except DataError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    return options.command(lambda: train(args))
+
+
+def train(args: argparse.Namespace) -> int:
+    raw = load_raw(args.data)
     import keras
 
-    from digit_recognizer.verifier import build
+    from digit_recognizer.reading.verifier import build
 
     keras.utils.set_random_seed(args.seed)
     rng = np.random.default_rng(args.seed)

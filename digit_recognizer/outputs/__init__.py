@@ -1,0 +1,1 @@
+"""Writing what a run produces: atomic files, results tables, plots, folder names."""

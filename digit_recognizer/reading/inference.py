@@ -1,0 +1,304 @@
+"""Reading digits with a trained model: safe loading, prediction, and honest confidence."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from digit_recognizer.catalog import DISPLAY_NAMES, ENSEMBLE, ENSEMBLE_MODELS, OTHER, VERIFIER, VERIFIER_CLASSES, WHOLE
+from digit_recognizer.errors import UserError
+from digit_recognizer.reading.calibration import apply_temperature, load_temperatures
+from digit_recognizer.reading.lines import Box
+from digit_recognizer.reading.segment import choose, propose
+
+if TYPE_CHECKING:
+    import keras
+
+# Below this calibrated probability a digit is shown as unsure ("?" and its best guess).
+UNSURE_BELOW = 0.70
+# From this verifier probability of "not a digit" on, an item is not a digit: of 0.3, 0.4, ..., 0.7, the lowest
+# that keeps wrongly rejected digits under 1.5% in every MNIST layout composed from validation digits
+# (`python -m benchmarks.layouts --source validation --per-layout 200 --reject-from T`).
+NOT_A_DIGIT_FROM = 0.6
+# The score that makes the segmentation keep a candidate: above any total of log-probabilities it competes with.
+KEEP_WHOLE = 100.0
+EXPECTED_INPUT = (None, 28, 28, 1)
+# How each item of a reading is shown, from best to worst.
+DIGIT, UNSURE, NOT_A_DIGIT, TOO_SMALL = "digit", "unsure", "not a digit", "too small"
+
+
+def first_line(error: Exception, limit: int = 160) -> str:
+    """An exception's message cut to one short line: Keras's can run to pages."""
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def train_command(name: str) -> str:
+    if name == VERIFIER:
+        return "python -m tools.train_verifier"
+    return f"python test.py --models {name}"
+
+
+def expected_outputs(outputs: int) -> str:
+    return f"{outputs} classes" if outputs > 1 else "one output"
+
+
+def load_model(path: Path, name: str, outputs: int = 10) -> keras.Model:
+    """Load a ``.keras`` file in safe mode and check it takes 28×28×1 images and gives ``outputs`` values."""
+    import keras
+
+    import digit_recognizer.models.layers  # noqa: F401  (registers the layers a saved model may contain)
+
+    if not path.is_file():
+        raise UserError(f"{DISPLAY_NAMES.get(name, name)} model not found at {path}; train it with "
+                             f"`{train_command(name)}`.")
+    try:
+        model = keras.saving.load_model(path, compile=False, safe_mode=True)
+        shapes = model.input_shape, model.output_shape  # an unbuilt model has none and raises AttributeError
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, zipfile.BadZipFile) as error:
+        raise UserError(f"{path} could not be loaded ({type(error).__name__}: {first_line(error)}); "
+                             f"retrain it with `{train_command(name)}`.") from error
+    retrain = f"retrain it with `{train_command(name)}`."
+    if tuple(shapes[0]) != EXPECTED_INPUT or tuple(shapes[1]) != (None, outputs):
+        raise UserError(f"{path} takes {shapes[0]} and gives {shapes[1]}; expected "
+                             f"28×28×1 images and {expected_outputs(outputs)}. {retrain.capitalize()}")
+    if not all(np.isfinite(keras.ops.convert_to_numpy(weight)).all() for weight in model.weights):
+        raise UserError(f"{path} holds weights that are not finite numbers (its training diverged); {retrain}")
+    if outputs > 1 and not gives_probabilities(model):
+        raise UserError(f"{path} does not give probabilities (its outputs are not in [0, 1] summing to 1: "
+                             f"no softmax at the end?); {retrain}")
+    return model
+
+
+def gives_probabilities(model: keras.Model) -> bool:
+    """Whether the model's outputs, on a blank and a random picture, are probability vectors."""
+    probe = np.stack([np.zeros(EXPECTED_INPUT[1:]), np.random.default_rng(0).random(EXPECTED_INPUT[1:])])
+    outputs = predict(model, probe)
+    return bool(np.isfinite(outputs).all() and (outputs >= -1e-6).all() and (outputs <= 1 + 1e-6).all()
+                and np.allclose(outputs.sum(axis=1), 1, atol=1e-3))
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A digit classifier with what makes its answers honest: its calibration and the digit verifier."""
+
+    name: str
+    model: keras.Model
+    verifier: keras.Model | None = None
+    temperature: float = 1.0
+    reject_from: float = NOT_A_DIGIT_FROM
+
+    def classify(self, batch: np.ndarray) -> np.ndarray:
+        """Calibrated class probabilities, (k, 10)."""
+        return apply_temperature(predict(self.model, batch), self.temperature)
+
+    def verify(self, batch: np.ndarray, probabilities: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """P(one whole digit) and P(not a digit) per image, from the verifier; without one, the classifier's own
+        confidence stands in for both (its complement for the second): the method the verifier is measured against."""
+        if self.verifier is None:
+            confidence = probabilities.max(axis=1)
+            return confidence, 1 - confidence
+        verdict = predict(self.verifier, batch)
+        return verdict[:, WHOLE], verdict[:, OTHER]
+
+
+@dataclass
+class Reading:
+    """One model's reading of one picture: the digits it chose, line by line, each with how it is shown."""
+
+    model: str
+    boxes: list[Box]
+    batch: np.ndarray  # (k, 28, 28, 1): what the model saw
+    lines: list[int]  # each item's line, 0 = top
+    probabilities: np.ndarray  # (k, 10), calibrated
+    digit_probability: np.ndarray  # (k,): the verifier's P(one whole digit)
+    other_probability: np.ndarray  # (k,): the verifier's P(not a digit)
+    too_small: list[bool]
+    threshold: float = UNSURE_BELOW
+    reject_from: float = NOT_A_DIGIT_FROM
+
+    def __len__(self) -> int:
+        return len(self.boxes)
+
+    @property
+    def labels(self) -> list[int]:
+        return [int(p.argmax()) for p in self.probabilities]
+
+    @property
+    def confidences(self) -> list[float]:
+        return [float(p.max()) for p in self.probabilities]
+
+    @property
+    def status(self) -> list[str]:
+        """Per item: digit, unsure (a digit, but which one is doubtful), not a digit, or too small to read."""
+        return [TOO_SMALL if small else NOT_A_DIGIT if other >= self.reject_from
+                else UNSURE if confidence < self.threshold else DIGIT
+                for small, other, confidence in zip(self.too_small, self.other_probability, self.confidences,
+                                                    strict=True)]
+
+    @property
+    def unsure(self) -> list[bool]:
+        return [status != DIGIT for status in self.status]
+
+    @property
+    def line_texts(self) -> list[str]:
+        """Best guesses line by line, e.g. ["47", "25"]; items that are not digits are left out."""
+        texts = [""] * (max(self.lines) + 1 if self.lines else 0)
+        for line, label, status in zip(self.lines, self.labels, self.status, strict=True):
+            if status in (DIGIT, UNSURE):
+                texts[line] += str(label)
+        return [text for text in texts if text]
+
+    @property
+    def text(self) -> str:
+        """Best guesses, line by line, separated by spaces: "47 25"."""
+        return " ".join(self.line_texts)
+
+    def shown(self, index: int) -> str:
+        """How one item is shown: the digit, "?" plus the best guess when unsure, or what it is instead."""
+        status = self.status[index]
+        if status in (NOT_A_DIGIT, TOO_SMALL):
+            return status
+        label = str(self.labels[index])
+        return f"?{label}" if status == UNSURE else label
+
+    def describe(self, index: int) -> str:
+        """One item in words with its calibrated confidence: "7 (99%)", "?7 (55%)", "not a digit"."""
+        shown = self.shown(index)
+        return shown if self.status[index] in (NOT_A_DIGIT, TOO_SMALL) else f"{shown} ({self.confidences[index]:.0%})"
+
+    def top(self, index: int, k: int = 3) -> list[tuple[int, float]]:
+        order = np.argsort(self.probabilities[index])[::-1][:k]
+        return [(int(digit), float(self.probabilities[index][digit])) for digit in order]
+
+    def as_dict(self) -> dict:
+        return {
+            "model": self.model,
+            "digits": self.text,
+            "lines": self.line_texts,
+            "labels": self.labels,
+            "confidences": [round(c, 4) for c in self.confidences],
+            "status": self.status,
+            "unsure": self.unsure,
+            "not_a_digit_probability": [round(float(v), 4) for v in self.other_probability],
+            "line_of": self.lines,
+            "boxes": [[b.x, b.y, b.w, b.h] for b in self.boxes],
+        }
+
+    def to_json(self, **extra: object) -> str:
+        return json.dumps(extra | self.as_dict())
+
+
+def read(reader: Reader, image: np.ndarray, min_size: float | None = None) -> Reading:
+    """Find every digit in ``image``: propose candidates, score them with the reader, keep the best partition."""
+    candidates = propose(image, min_size)
+    if not len(candidates):
+        empty = np.zeros((0,), np.float32)
+        return Reading(reader.name, [], candidates.batch, [], np.zeros((0, 10), np.float32), empty, empty, [],
+                       reject_from=reader.reject_from)
+    probabilities = reader.classify(candidates.batch)
+    whole, other = reader.verify(candidates.batch, probabilities)
+    scores = np.log(np.maximum(whole, 1e-6)) + np.log(np.maximum(probabilities.max(axis=1), 1e-6))
+    chosen = choose(candidates, scores)
+    # A piece of ink that is more likely no digit than not as a whole (an H, a star), cut into parts of which
+    # one is no digit either, stays whole and is rejected: cut, its upright strokes would pass as 1s.
+    keep_whole = [index for index in np.nonzero(candidates.cut_piece & (other >= 0.5))[0]
+                  if any(candidates.within(part, index) and other[part] >= reader.reject_from for part in chosen)]
+    if keep_whole:
+        scores[keep_whole] = KEEP_WHOLE
+        chosen = choose(candidates, scores)
+    return Reading(
+        model=reader.name,
+        boxes=[candidates.boxes[i] for i in chosen],
+        batch=candidates.batch[chosen],
+        lines=[candidates.spans[i][0] for i in chosen],
+        probabilities=probabilities[chosen],
+        digit_probability=whole[chosen],
+        other_probability=other[chosen],
+        too_small=[bool(candidates.too_small[i]) for i in chosen],
+        reject_from=reader.reject_from,
+    )
+
+
+def predict(model: keras.Model, batch: np.ndarray) -> np.ndarray:
+    """Model outputs, through one compiled forward pass per model: no per-call overhead of ``predict``, and
+    none of eager execution's per-operation cost (a reading runs the model on a few dozen candidates)."""
+    import keras
+
+    return keras.ops.convert_to_numpy(_forward(model)(np.asarray(batch, np.float32)))
+
+
+@cache
+def _forward(model: keras.Model) -> Callable[[np.ndarray], object]:
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        return lambda batch: model(batch, training=False)
+    import tensorflow as tf
+
+    spec = tf.TensorSpec((None, *model.input_shape[1:]), tf.float32)
+    return tf.function(lambda batch: model(batch, training=False), input_signature=[spec])
+
+
+@dataclass
+class ModelShelf:
+    """Models loaded lazily by name from a folder, each once; failures are remembered, not retried."""
+
+    models_dir: Path
+    names: tuple[str, ...] = tuple(DISPLAY_NAMES)
+    _loaded: dict[str, keras.Model] = field(default_factory=dict)
+    _errors: dict[str, str] = field(default_factory=dict)
+
+    def available(self) -> list[str]:
+        """Models with a file present (they may still fail to load)."""
+        return [name for name in self.names if (self.models_dir / f"{name}.keras").is_file()]
+
+    def get(self, name: str, outputs: int = 10) -> keras.Model:
+        if name in self._errors:
+            raise UserError(self._errors[name])
+        if name not in self._loaded:
+            try:
+                self._loaded[name] = load_model(self.models_dir / f"{name}.keras", name, outputs)
+            except UserError as error:
+                self._errors[name] = str(error)
+                raise
+        return self._loaded[name]
+
+    def ensemble_members(self) -> dict[str, list[Path]]:
+        """The ensemble's members by kind: every collected seed (``{kind}_seed{N}.keras``) of each kind that has any."""
+        found = {name: sorted(self.models_dir.glob(f"{name}_seed*.keras")) for name in ENSEMBLE_MODELS}
+        return {name: paths for name, paths in found.items() if paths}
+
+    def ensemble(self) -> keras.Model:
+        """One model averaging every ensemble member's probabilities."""
+        import keras
+
+        if ENSEMBLE not in self._loaded:
+            paths = [path for paths in self.ensemble_members().values() for path in paths]
+            if not paths:
+                raise UserError(f"No ensemble members in {self.models_dir} (best_seed*.keras); collect seed "
+                                     "runs with `python -m tools.collect_best`.")
+            inputs = keras.Input(EXPECTED_INPUT[1:], name="image")
+            # Each seed is saved under its kind's name; wrapped under its file's name, they can sit side by side.
+            members = [keras.Model(model.inputs[0], model.outputs[0], name=path.stem)
+                       for path, model in ((path, self.get(path.stem)) for path in paths)]
+            outputs = keras.layers.Average(name="mean")([member(inputs) for member in members])
+            self._loaded[ENSEMBLE] = keras.Model(inputs, outputs, name=ENSEMBLE)
+        return self._loaded[ENSEMBLE]
+
+    def reader(self, name: str) -> Reader:
+        """The named classifier (or the ensemble, uncalibrated) with its calibration and the verifier (which
+        every reading needs)."""
+        try:
+            temperatures = load_temperatures(self.models_dir)
+        except UserError as error:
+            raise UserError(str(error)) from None
+        model = self.ensemble() if name == ENSEMBLE else self.get(name)
+        return Reader(name, model, self.get(VERIFIER, outputs=len(VERIFIER_CLASSES)), temperatures.get(name, 1.0))

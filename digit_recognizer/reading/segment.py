@@ -1,0 +1,234 @@
+"""Which ink makes one digit: over-segmentation, then recognition chooses (the classic reading of strings).
+
+Each line's pieces are first cut too finely: a piece wide enough to hold two digits is split along seams,
+paths from top to bottom that cross as little ink as possible (so touching "00" is cut where the circles
+meet, and a slanted pair along its slant). Runs of neighbouring atoms are the candidate digits — a 5's
+detached bar with its body, a 4 drawn in two strokes, one half of a touching pair. :func:`propose` lists
+them all as MNIST-like images; the caller scores each (how much it looks like one whole digit), and
+:func:`choose` keeps, line by line, the partition of atoms with the best total score (dynamic programming).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from digit_recognizer.reading.lines import Box, group_lines, line_height, pieces
+from digit_recognizer.reading.preprocess import MNIST_SIZE, ink_mask, shrink, stroke_width, to_grey, to_ink, to_mnist
+
+# Pieces narrower than this many line heights are never cut (two touching 1s are about this narrow).
+CUT_FROM_WIDTH = 0.25
+# A seam may cross ink for at most this fraction of the piece's height.
+CUT_MAX_INK = 0.8
+# A sideways step of a seam costs this much, in rows of ink, so seams stay nearly vertical.
+SEAM_STEP_COST = 0.15
+SEAM_ROWS = 48
+# Cuts end at least this many stroke widths from a piece's sides and from each other.
+CUT_SPACING = 0.5
+MAX_CUTS = 8
+# A candidate digit of several atoms is at most this many line heights wide, unless it is one whole piece, and
+# bridges no gap between neighbouring atoms wider than this many line heights (digits are written apart).
+MAX_WIDTH = 1.5
+MAX_GAP = 0.15
+# A part cut off a piece of ink that is under this many line heights tall is a sliver, not a digit (the edge of
+# a 6 or a 3's tip would read as a 1); so is a piece under the second height (a 5's detached bar): their log
+# prior, which leaves them a digit of their own only where nothing can take them in.
+MIN_PART_HEIGHT = 0.6
+MIN_PIECE_HEIGHT = 0.45
+SLIVER = -10.0
+# A digit whose longer side is under this many stroke widths is a blob: the pen was too big for it.
+TOO_SMALL = 3.0
+
+
+@dataclass(frozen=True)
+class Atom:
+    """A part of the ink that is never split further: its box and its pixels within the box."""
+
+    box: Box
+    mask: np.ndarray  # bool (h, w)
+    piece: int
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Every candidate digit of a picture: its image, box, and which atoms of which line it spans."""
+
+    batch: np.ndarray  # (n, 28, 28, 1) float32
+    boxes: list[Box]
+    masks: list[np.ndarray]  # bool, each candidate's ink within its box (at the working scale)
+    spans: list[tuple[int, int, int]]  # (line, first atom, one past the last atom)
+    too_small: np.ndarray  # (n,) bool
+    cut_piece: np.ndarray  # (n,) bool: the candidate is a whole piece of ink that seams cut into several atoms
+    prior: np.ndarray  # (n,): log prior of being a digit from its shape on the page alone (0, or SLIVER)
+    cuts: list[np.ndarray]  # per line, per atom: whether a seam separates it from the atom before it
+
+    def __len__(self) -> int:
+        return len(self.boxes)
+
+    def within(self, inner: int, outer: int) -> bool:
+        """Whether candidate ``inner`` covers only atoms that candidate ``outer`` covers."""
+        (line, first, last), (outer_line, outer_first, outer_last) = self.spans[inner], self.spans[outer]
+        return line == outer_line and outer_first <= first and last <= outer_last
+
+    @property
+    def atoms_per_line(self) -> list[int]:
+        return [len(cuts) for cuts in self.cuts]
+
+
+def seams(mask: np.ndarray, line_height: float, pen: float) -> list[np.ndarray]:
+    """Cuts through a wide piece: per seam, its column in every row of ``mask``, left to right."""
+    height, width = mask.shape
+    if width < CUT_FROM_WIDTH * line_height or height < 2:
+        return []
+    factor = SEAM_ROWS / height
+    cols = max(2, round(width * factor))
+    cost = cv2.resize(mask.astype(np.float32), (cols, SEAM_ROWS), interpolation=cv2.INTER_AREA)
+    total = cost[0].copy()
+    came_from = np.zeros((SEAM_ROWS, cols), np.int64)
+    for row in range(1, SEAM_ROWS):
+        left = np.r_[np.inf, total[:-1]] + SEAM_STEP_COST
+        right = np.r_[total[1:], np.inf] + SEAM_STEP_COST
+        options = np.stack([left, total, right])
+        step = options.argmin(axis=0)
+        came_from[row] = np.arange(cols) + step - 1
+        total = options[step, np.arange(cols)] + cost[row]
+    margin = CUT_SPACING * pen * factor
+    straight = cost.sum(axis=0)
+    # Cuts end in valleys of the cost: seams that bend round the ink, and straight cuts where the column
+    # profile dips (where two upright strokes touch along a stretch, no bending seam goes through the contact).
+    options = [(float(total[col]), int(col), _backtrack(came_from, int(col))) for col in _valleys(total)]
+    options += [(float(straight[col]), int(col), np.full(SEAM_ROWS, float(col))) for col in _valleys(straight)]
+    chosen: list[tuple[int, np.ndarray]] = []
+    for ink, col, path in sorted(options, key=lambda option: option[0]):
+        if len(chosen) == MAX_CUTS:
+            break
+        inside = margin <= col <= cols - 1 - margin and ink <= CUT_MAX_INK * SEAM_ROWS
+        if inside and all(abs(col - other) >= margin for other, _ in chosen):
+            chosen.append((col, path))
+    rows = (np.arange(height) + 0.5) * factor - 0.5
+    return [np.interp(rows, np.arange(SEAM_ROWS), (path + 0.5) / factor) for _, path in sorted(chosen, key=_first)]
+
+
+def _first(item: tuple[int, np.ndarray]) -> int:
+    return item[0]
+
+
+def _valleys(cost: np.ndarray) -> np.ndarray:
+    """Local minima of a cost along the columns (the first column of a flat valley)."""
+    padded = np.r_[np.inf, cost, np.inf]
+    return np.nonzero((padded[1:-1] < padded[:-2]) & (padded[1:-1] <= padded[2:]))[0]
+
+
+def _backtrack(came_from: np.ndarray, end: int) -> np.ndarray:
+    path = np.empty(len(came_from), np.float64)
+    col = end
+    for row in range(len(came_from) - 1, -1, -1):
+        path[row] = col
+        col = came_from[row, col]
+    return path
+
+
+def _atoms(labels: np.ndarray, piece_id: int, box: Box, line_height: float, pen: float) -> list[Atom]:
+    mask = labels[box.y : box.bottom, box.x : box.right] == piece_id
+    cuts = seams(mask, line_height, pen)
+    if not cuts:
+        return [Atom(box, mask, piece_id)]
+    columns = np.arange(box.w)[None, None, :]
+    side = (columns >= np.stack(cuts)[:, :, None]).sum(axis=0)
+    atoms = []
+    for index in range(len(cuts) + 1):
+        part = mask & (side == index)
+        ys, xs = np.nonzero(part)
+        if len(ys):
+            sub = Box(int(xs.min()), int(ys.min()), int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1))
+            atoms.append(Atom(Box(box.x + sub.x, box.y + sub.y, sub.w, sub.h),
+                              part[sub.y : sub.bottom, sub.x : sub.right], piece_id))
+    return atoms
+
+
+def _group(atoms: list[Atom]) -> tuple[Box, np.ndarray]:
+    box = atoms[0].box
+    for atom in atoms[1:]:
+        box = box.union(atom.box)
+    mask = np.zeros((box.h, box.w), bool)
+    for atom in atoms:
+        top, left = atom.box.y - box.y, atom.box.x - box.x
+        mask[top : top + atom.box.h, left : left + atom.box.w] |= atom.mask
+    return box, mask
+
+
+def _whole_piece(atoms: list[Atom], line_atoms: list[Atom]) -> bool:
+    """Whether the atoms are exactly one uncut piece of ink, which is always a candidate whatever its size."""
+    whole = {atom.piece for atom in atoms}
+    return len(whole) == 1 and sum(atom.piece in whole for atom in line_atoms) == len(atoms)
+
+
+def propose(image: np.ndarray, min_size: float | None = None) -> Candidates:
+    """Every candidate digit in a picture (``min_size``: the smallest digit's longer side, if known)."""
+    ink, factor = shrink(to_ink(to_grey(image)))
+    mask = ink_mask(ink)
+    found = pieces(mask, min_size / factor if min_size else None)
+    images, boxes, masks, spans, small, cut_piece, prior, cuts = [], [], [], [], [], [], [], []
+    kernel = np.ones((3, 3), np.uint8)
+    for line_index, line in enumerate(group_lines(found.boxes)):
+        digit_height = line_height([found.boxes[i] for i in line])
+        pen = stroke_width(np.isin(found.labels, [found.ids[i] for i in line]).astype(np.uint8))
+        atoms = [atom for i in line for atom in _atoms(found.labels, found.ids[i], found.boxes[i], digit_height, pen)]
+        atoms.sort(key=lambda atom: atom.box.centre[0])
+        cuts.append(np.array([index > 0 and atom.piece == atoms[index - 1].piece
+                              for index, atom in enumerate(atoms)], bool))
+        reach = np.maximum.accumulate([atom.box.right for atom in atoms])
+        gaps = [atom.box.x - reach[index - 1] if index else 0 for index, atom in enumerate(atoms)]
+        for first in range(len(atoms)):
+            for last in range(first + 1, len(atoms) + 1):
+                if last > first + 1 and gaps[last - 1] > MAX_GAP * digit_height:
+                    break
+                span = atoms[first].box.union(atoms[last - 1].box)
+                whole = _whole_piece(atoms[first:last], atoms)
+                if last - first > 1 and span.w > MAX_WIDTH * digit_height and not whole:
+                    continue
+                box, group_mask = _group(atoms[first:last])
+                region = ink[box.y : box.bottom, box.x : box.right]
+                crop = np.where(cv2.dilate(group_mask.astype(np.uint8), kernel) > 0, region, 0).astype(np.uint8)
+                piece_mask = group_mask.astype(np.uint8) * 255
+                images.append(to_mnist(crop, piece_mask))
+                boxes.append(box.scaled(factor))
+                masks.append(group_mask)
+                spans.append((line_index, first, last))
+                small.append(max(box.w, box.h) < TOO_SMALL * stroke_width(piece_mask))
+                cut_piece.append(last - first > 1 and whole)
+                cut_off = cuts[-1][first] or (last < len(atoms) and cuts[-1][last])
+                shortest = (MIN_PART_HEIGHT if cut_off else MIN_PIECE_HEIGHT) * digit_height
+                prior.append(SLIVER if box.h < shortest else 0.0)
+    batch = np.asarray(images, np.float32).reshape(-1, MNIST_SIZE, MNIST_SIZE, 1)
+    return Candidates(batch=batch, boxes=boxes, masks=masks, spans=spans, too_small=np.asarray(small, bool),
+                      cut_piece=np.asarray(cut_piece, bool), prior=np.asarray(prior, np.float32), cuts=cuts)
+
+
+def choose(candidates: Candidates, scores: np.ndarray) -> list[int]:
+    """Per line, the candidates that cover its atoms once each with the highest total of score and prior,
+    in reading order."""
+    chosen: list[int] = []
+    for line, count in enumerate(candidates.atoms_per_line):
+        best = np.full(count + 1, -np.inf)
+        best[0] = 0.0
+        back = np.full(count + 1, -1)
+        ending: dict[int, list[int]] = {}
+        for index, (span_line, _, last) in enumerate(candidates.spans):
+            if span_line == line:
+                ending.setdefault(last, []).append(index)
+        for end in range(1, count + 1):
+            for index in ending.get(end, []):
+                first = candidates.spans[index][1]
+                total = best[first] + scores[index] + candidates.prior[index]
+                if total > best[end]:
+                    best[end], back[end] = total, index
+        path = []
+        end = count
+        while end > 0:
+            path.append(int(back[end]))
+            end = candidates.spans[back[end]][1]
+        chosen += path[::-1]
+    return chosen

@@ -1,0 +1,1 @@
+"""The preprocessing study: does preprocessing change the error rate?"""

@@ -1,0 +1,1 @@
+"""Drawings the project makes itself: composed numbers, non-digit sketches, test strokes."""

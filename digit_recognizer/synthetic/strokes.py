@@ -1,0 +1,71 @@
+"""Hand-like strokes for digits, in canvas coordinates, to test the reading pipeline without a screen."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from digit_recognizer.reading.drawing import Stroke
+
+
+def line(x0: float, y0: float, x1: float, y1: float, steps: int = 20) -> list[tuple[float, float]]:
+    return [(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t) for t in np.linspace(0, 1, steps)]
+
+
+def one(x: float, top: float = 80, height: float = 220) -> list[Stroke]:
+    return [line(x, top, x, top + height)]
+
+
+def seven(x: float, top: float = 80, height: float = 220) -> list[Stroke]:
+    width = height * 0.6
+    return [line(x, top, x + width, top) + line(x + width, top, x + width * 0.35, top + height)[1:]]
+
+
+def zero(x: float, top: float = 80, height: float = 220) -> list[Stroke]:
+    angles = np.linspace(0, 2 * np.pi, 60)
+    cx, cy, rx, ry = x + height * 0.3, top + height / 2, height * 0.3, height / 2
+    return [[(cx + rx * np.cos(a), cy + ry * np.sin(a)) for a in angles]]
+
+
+def five_with_detached_bar(x: float, top: float = 80, height: float = 220) -> list[Stroke]:
+    """A 5 whose top bar was drawn separately and does not touch the body."""
+    w = height * 0.55
+    body = line(x + 5, top + 35, x, top + height * 0.45)
+    angles = np.linspace(-np.pi * 0.75, np.pi * 0.8, 40)
+    cx, cy, r = x + w * 0.45, top + height * 0.68, height * 0.3
+    body += [(cx + r * np.cos(a), cy + r * np.sin(a)) for a in angles]
+    return [body, line(x + 25, top, x + w, top)]
+
+
+def dot(x: float, y: float) -> list[Stroke]:
+    return [[(x, y)]]
+
+
+def two(x: float, top: float = 80, height: float = 220) -> list[Stroke]:
+    w = height * 0.6
+    angles = np.linspace(np.pi * 1.05, np.pi * 2.25, 30)
+    cx, cy, r = x + w / 2, top + w / 2, w / 2
+    arc = [(cx + r * np.cos(a), cy + r * np.sin(a)) for a in angles]
+    return [arc + line(*arc[-1], x, top + height)[1:] + line(x, top + height, x + w, top + height)[1:]]
+
+
+def four(x: float, top: float = 80, height: float = 220) -> list[Stroke]:
+    w = height * 0.6
+    bar = top + height * 0.65
+    return [line(x + w * 0.55, top, x, bar) + line(x, bar, x + w, bar)[1:],
+            line(x + w * 0.7, top + height * 0.3, x + w * 0.7, top + height)]
+
+
+def one_with_flag(x: float, top: float = 80, height: float = 220) -> list[Stroke]:
+    """A 1 written with a flag: a short stroke down to the left from its top, then the stem."""
+    flag = height * 0.2
+    return [line(x - flag, top + flag, x, top) + line(x, top, x, top + height)[1:]]
+
+
+def cross(x: float, top: float = 80, height: float = 220) -> list[Stroke]:
+    """The letter X."""
+    width = height * 0.8
+    return [line(x, top, x + width, top + height), line(x + width, top, x, top + height)]
+
+
+def dash(x: float, y: float = 200, width: float = 200) -> list[Stroke]:
+    return [line(x, y, x + width, y)]

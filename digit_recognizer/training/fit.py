@@ -1,0 +1,152 @@
+"""Compiling and fitting one model by its recipe, resumable from the last completed epoch."""
+
+from __future__ import annotations
+
+import csv
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import keras
+
+from digit_recognizer.errors import UserError
+from digit_recognizer.training.augment import AugmentedBatches, EpochSync
+from digit_recognizer.training.config import RunConfig
+from digit_recognizer.training.data import Splits
+from digit_recognizer.training.recipes import Recipe
+
+HISTORY_FILE = "history.csv"
+BACKUP_DIR = "backup"
+# Cosine schedules end at this fraction of the initial learning rate.
+COSINE_FLOOR = 0.01
+# Weight averaging over roughly the last 100 steps: smooths the final weights without lagging behind.
+EMA_MOMENTUM = 0.99
+
+
+@dataclass
+class TrainingRun:
+    """A trained model with its per-epoch history and the wall time its epochs took (across resumes)."""
+
+    model: keras.Model
+    history: dict[str, list[float]]
+    seconds: float
+
+
+def seed_everything(seed: int) -> None:
+    """Start from a clean backend state seeded for Python, NumPy and TensorFlow.
+
+    Clearing the session first frees the previous model and makes a model's run independent of
+    which models were trained before it in the same process.
+    """
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(seed)
+
+
+def make_optimizer(recipe: Recipe, steps_per_epoch: int) -> keras.optimizers.Adam:
+    """Adam at the recipe's rate, constant or cosine-decayed over the whole run, optionally averaging weights."""
+    rate: float | keras.optimizers.schedules.LearningRateSchedule = recipe.lr
+    if recipe.schedule == "cosine":
+        rate = keras.optimizers.schedules.CosineDecay(recipe.lr, recipe.epochs * steps_per_epoch, alpha=COSINE_FLOOR)
+    elif recipe.schedule != "constant":
+        raise ValueError(f"unknown schedule {recipe.schedule!r}; use 'constant' or 'cosine'.")
+    return keras.optimizers.Adam(learning_rate=rate, use_ema=recipe.ema, ema_momentum=EMA_MOMENTUM)
+
+
+def compile_model(
+    model: keras.Model, optimizer: keras.optimizers.Optimizer, steps_per_execution: int = 1, jit_compile: bool = False
+) -> keras.Model:
+    """Sparse categorical cross-entropy on the softmax *probabilities*.
+
+    The original passed ``from_logits=True`` although its models end in softmax, which squashes the
+    gradients; the loss here matches what the models output. ``steps_per_execution`` runs several
+    batches per compiled call (same batches, same updates, less Python overhead per step).
+    """
+    model.compile(
+        optimizer=optimizer,
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=False),
+        metrics=["accuracy"],
+        steps_per_execution=steps_per_execution,
+        jit_compile=jit_compile,
+    )
+    return model
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Adds each epoch's wall time to its logs, so the history (and a resumed run's total) carries it."""
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if logs is not None:
+            logs["seconds"] = time.perf_counter() - self._start
+
+
+def training_inputs(
+    splits: Splits, recipe: Recipe, seed: int, batch_size: int
+) -> tuple[dict, list[keras.callbacks.Callback]]:
+    """``fit`` arguments for the training split (arrays, or augmented batches) and the callbacks they need."""
+    if not recipe.augment:
+        return {"x": splits.x_train, "y": splits.y_train, "batch_size": batch_size, "shuffle": True}, []
+    batches = AugmentedBatches(splits.x_train, splits.y_train, batch_size, seed)
+    return {"x": batches}, [EpochSync(batches)]
+
+
+def fit(
+    model: keras.Model,
+    splits: Splits,
+    recipe: Recipe,
+    config: RunConfig,
+    state_dir: Path | None = None,
+    replicas: int = 1,
+) -> TrainingRun:
+    """Train on the training split, validating after every epoch as the study did.
+
+    With ``state_dir``, every completed epoch is backed up there (weights, optimizer, epoch, history),
+    and a later call with the same directory continues from that epoch instead of starting over. Under a
+    ``tf.distribute`` strategy (call inside its scope) the recipe's batch is per replica.
+    """
+    batch_size = recipe.batch_size * replicas
+    steps_per_epoch = math.ceil(len(splits.y_train) / batch_size)
+    compile_model(model, make_optimizer(recipe, steps_per_epoch), config.steps_per_execution, config.jit_compile)
+    inputs, callbacks = training_inputs(splits, recipe, config.seed, batch_size)
+    callbacks.append(EpochTimer())
+    if recipe.ema:
+        callbacks.append(keras.callbacks.SwapEMAWeights())
+    if state_dir is not None:
+        # The history row goes first: an epoch logged but not backed up is retrained and logged again.
+        callbacks += [
+            keras.callbacks.CSVLogger(str(state_dir / HISTORY_FILE), append=True),
+            keras.callbacks.BackupAndRestore(
+                str(state_dir / BACKUP_DIR), delete_checkpoint=False, double_checkpoint=True
+            ),
+        ]
+    # A loss that is no longer a number stops the run at once: its weights, results and plots would be garbage.
+    callbacks.insert(0, keras.callbacks.TerminateOnNaN())
+    result = model.fit(
+        **inputs,
+        validation_data=(splits.x_val, splits.y_val),
+        epochs=recipe.epochs,
+        callbacks=callbacks,
+        verbose=config.verbose,
+    )
+    losses = result.history.get("loss", [])
+    if not all(math.isfinite(loss) for loss in losses):
+        raise UserError(
+            f"{model.name} stopped at epoch {len(losses)}: the training loss is no longer a number (learning rate "
+            f"{recipe.lr:g}). Lower --lr (the study's is 1e-5) and run again with --fresh.")
+    history = read_history(state_dir / HISTORY_FILE) if state_dir is not None else result.history
+    seconds = history.pop("seconds", [])
+    per_epoch = {key: [float(value) for value in values] for key, values in history.items()}
+    return TrainingRun(model=model, history=per_epoch, seconds=float(sum(seconds)))
+
+
+def read_history(path: Path) -> dict[str, list[float]]:
+    """Per-epoch logs written by ``CSVLogger`` across resumes: the last complete row of each epoch, in order."""
+    with path.open(newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if all(row.values())]
+    by_epoch = {int(row.pop("epoch")): row for row in rows}
+    ordered = [by_epoch[epoch] for epoch in sorted(by_epoch)]
+    keys = list(ordered[0]) if ordered else []
+    return {key: [float(row[key]) for row in ordered] for key in keys}

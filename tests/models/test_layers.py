@@ -1,0 +1,52 @@
+"""The in-model deskew layer: the study's deskewing, inside a saved model that loads safely on its own."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from digit_recognizer import catalog
+from digit_recognizer.models.layers import Deskew
+from digit_recognizer.outputs.paths import REPO_ROOT
+from digit_recognizer.study.variants import deskew
+from digit_recognizer.training.data import RawMnist
+
+
+def test_layer_matches_the_study_deskew(mnist: RawMnist) -> None:
+    digits = mnist.x_test[:300]
+    expected = deskew(digits)
+    got = np.asarray(Deskew()(digits[..., np.newaxis].astype("float32") / 255.0))
+    np.testing.assert_allclose(got, expected, atol=1e-4)
+    # The slanted test digits really move: this is not an identity.
+    assert np.abs(expected[..., 0] - digits / 255.0).mean() > 0.02
+
+
+def test_blank_and_flat_pictures_pass_unchanged() -> None:
+    blank = np.zeros((1, 28, 28, 1), np.float32)
+    bar = blank.copy()
+    bar[0, 14, 4:24, 0] = 1.0  # one row of ink: no vertical spread to shear by
+    out = np.asarray(Deskew()(np.concatenate([blank, bar])))
+    assert np.all(np.isfinite(out))
+    np.testing.assert_array_equal(out, np.concatenate([blank, bar]))
+
+
+def test_deskewed_model_loads_safely_in_a_fresh_process(tmp_path: Path, mnist: RawMnist) -> None:
+    model = catalog.build("best_deskew")
+    assert isinstance(model.layers[0], Deskew)
+    images = mnist.x_test[:8, ..., np.newaxis].astype("float32") / 255.0
+    path = tmp_path / "best_deskew.keras"
+    model.save(path)
+    np.save(tmp_path / "images.npy", images)
+    np.save(tmp_path / "expected.npy", model.predict(images, verbose=0))
+    script = (
+        "import sys, numpy as np; from pathlib import Path; from digit_recognizer.reading.inference import load_model; "
+        "d = Path(sys.argv[1]); m = load_model(d / 'best_deskew.keras', 'best_deskew'); "
+        "np.testing.assert_allclose(m.predict(np.load(d / 'images.npy'), verbose=0), np.load(d / 'expected.npy'), "
+        "atol=1e-5); print('ok')"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=REPO_ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]

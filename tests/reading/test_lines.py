@@ -1,0 +1,59 @@
+"""Grouping pieces of ink into lines of writing, on boxes and on rendered strokes (no model needed)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from digit_recognizer.reading.drawing import render_strokes
+from digit_recognizer.reading.lines import Box, group_lines, pieces
+from digit_recognizer.reading.preprocess import ink_mask, to_grey, to_ink
+from digit_recognizer.reading.segment import propose
+from digit_recognizer.synthetic import strokes as s
+
+
+def test_a_wandering_row_stays_one_line_in_left_to_right_order() -> None:
+    """Each digit up or down by up to ⅔ of its height from its neighbour, drawn right to left."""
+    boxes = [Box(400, 100, 80, 150), Box(250, 200, 80, 150), Box(100, 100, 80, 150), Box(550, 190, 80, 150)]
+    assert group_lines(boxes) == [[2, 1, 0, 3]]
+
+
+def test_lines_with_an_empty_band_between_them_stay_apart() -> None:
+    boxes = [Box(100, 230, 80, 120), Box(100, 40, 80, 120), Box(250, 45, 80, 120), Box(260, 235, 80, 120)]
+    assert group_lines(boxes) == [[1, 2], [0, 3]]
+
+
+def test_a_tall_shape_beside_two_lines_does_not_join_them() -> None:
+    """An X that overlaps "47" and "25" both keeps the two lines apart; it joins one of them."""
+    boxes = [Box(140, 30, 100, 150), Box(290, 30, 100, 150), Box(140, 210, 100, 160), Box(290, 210, 100, 160),
+             Box(460, 110, 110, 131)]
+    lines = group_lines(boxes)
+    assert len(lines) == 2 and {0, 1} <= set(lines[0]) and {2, 3} <= set(lines[1])
+
+
+def test_a_gently_sloped_row_is_one_line() -> None:
+    boxes = [Box(40 + 110 * i, 260 - 30 * i, 80, 120) for i in range(5)]
+    assert group_lines(boxes) == [[0, 1, 2, 3, 4]]
+
+
+def test_small_parts_join_the_nearest_line() -> None:
+    """A 5's bar above its body belongs to the body's line, not to a line of its own."""
+    boxes = [Box(100, 60, 80, 130), Box(220, 70, 80, 130), Box(235, 45, 70, 15), Box(100, 260, 80, 120)]
+    assert group_lines(boxes) == [[0, 1, 2], [3]]
+
+
+def test_specks_are_dropped_in_linear_time() -> None:
+    """A thousand specks of dust around a drawn digit leave one piece."""
+    rng = np.random.default_rng(0)
+    image = render_strokes(s.seven(250)).copy()
+    ys, xs = rng.integers(0, image.shape[0], 1000), rng.integers(0, image.shape[1], 1000)
+    image[ys, xs] = 0
+    assert len(pieces(ink_mask(to_ink(to_grey(image)))).ids) == 1
+
+
+def test_a_touching_pair_is_cut_into_candidates() -> None:
+    """Two 0s that touch are one piece of ink; the candidates include each 0 on its own and the pair."""
+    candidates = propose(render_strokes(s.zero(150) + s.zero(150 + 0.6 * 220)))
+    assert candidates.atoms_per_line[0] >= 2
+    widths = sorted(box.w for box in candidates.boxes)
+    assert widths[-1] > 1.8 * 0.6 * 220, "the whole pair is a candidate"
+    assert any(abs(box.x - 140) < 15 and abs(box.right - 292) < 25 for box in candidates.boxes), "the left 0 alone"

@@ -1,0 +1,105 @@
+"""Reading what people really draw, with the recommended model: lines, touching digits, non-digits, sizes.
+
+The cases from the app's user reports are drawn as strokes; the layouts are also composed from MNIST *test*
+digits (writers no model trained on), a few per layout, as a quick check of ``benchmarks.layouts``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE, Stroke, render_strokes
+from digit_recognizer.reading.inference import DIGIT, NOT_A_DIGIT, TOO_SMALL, UNSURE, ModelShelf, Reader, Reading, read
+from digit_recognizer.reading.lines import pieces
+from digit_recognizer.reading.preprocess import ink_mask, to_grey, to_ink
+from digit_recognizer.synthetic import strokes as s
+from digit_recognizer.synthetic.compose import compose
+from digit_recognizer.training.data import RawMnist
+
+
+@pytest.fixture(scope="module")
+def best(models_dir: Path) -> Reader:
+    return ModelShelf(models_dir).reader("best")
+
+
+def read_strokes(reader: Reader, strokes: list[Stroke]) -> Reading:
+    return read(reader, render_strokes(strokes), MIN_DIGIT_SIZE)
+
+
+def test_a_raised_digit_stays_in_its_line(best: Reader) -> None:
+    """ "427" with the 2 raised by ⅔ of its height (still overlapping the 4) reads "427", not "247"."""
+    height = 150
+    drawing = s.four(60, 170, height) + s.two(230, 170 - height * 2 // 3, height) + s.seven(400, 170, height)
+    assert read_strokes(best, drawing).line_texts == ["427"]
+
+
+def test_two_lines_are_read_line_by_line(best: Reader) -> None:
+    """ "47" above "25" with a 50 px gap: two lines, no digit melted into another."""
+    height, gap = 130, 50
+    second = 40 + height + gap
+    first_line = s.four(150, 40, height) + s.seven(300, 40, height)
+    drawing = first_line + s.two(150, second, height) + s.five_with_detached_bar(310, second, height)
+    reading = read_strokes(best, drawing)
+    assert reading.line_texts == ["47", "25"]
+    assert reading.as_dict()["lines"] == ["47", "25"]
+
+
+@pytest.mark.parametrize(
+    ("name", "strokes", "expected"),
+    [
+        ("00 whose circles touch", s.zero(150, 100, 150) + s.zero(150 + 0.6 * 150, 100, 150), "00"),
+        ("27 whose base touches the 7", s.two(100) + s.seven(100 + 0.6 * 220 - 0.21 * 220 + 8), "27"),
+        ("11 joined by the flag", s.one(200) + s.one_with_flag(245), "11"),
+    ],
+)
+def test_touching_digits_are_split(best: Reader, name: str, strokes: list[Stroke], expected: str) -> None:
+    image = render_strokes(strokes)
+    assert len(pieces(ink_mask(to_ink(to_grey(image)))).ids) == 1, f"{name}: the drawing is one blob of ink"
+    assert read(best, image, MIN_DIGIT_SIZE).text == expected, name
+
+
+def test_wide_single_digits_are_not_cut(best: Reader) -> None:
+    wide_zero = [[(320 + 200 * np.cos(a), 200 + 90 * np.sin(a)) for a in np.linspace(0, 2 * np.pi, 80)]]
+    wide_seven = [s.line(100, 100, 520, 100) + s.line(520, 100, 420, 330)[1:]]
+    assert read_strokes(best, wide_zero).text == "0"
+    assert read_strokes(best, wide_seven).text == "7"
+
+
+@pytest.mark.parametrize("name", ["X", "dash"])
+def test_shapes_that_are_not_digits_are_rejected(best: Reader, name: str) -> None:
+    strokes = s.cross(220) if name == "X" else s.dash(200)
+    reading = read_strokes(best, strokes)
+    assert len(reading) >= 1 and set(reading.status) == {NOT_A_DIGIT}, f"{name}: {reading.describe(0)}"
+    assert reading.as_dict()["digits"] == "" and reading.as_dict()["status"][0] == "not a digit"
+
+
+def test_a_tiny_digit_asks_to_be_drawn_bigger(best: Reader) -> None:
+    """A 7 about 20 px tall under the 20 px pen is a blob: no confident guess, "too small" if it is seen at all."""
+    reading = read_strokes(best, s.seven(300, 200, 20))
+    assert not any(status in (DIGIT, UNSURE) for status in reading.status)
+    assert set(reading.status) <= {TOO_SMALL}
+
+
+def test_a_huge_digit_reads_right(best: Reader) -> None:
+    assert read_strokes(best, s.seven(200, 8, 384)).text == "7"
+
+
+def test_a_sloped_row_is_one_line(best: Reader) -> None:
+    drawing = s.one(80, 230, 130) + s.seven(200, 170, 130) + s.zero(360, 110, 130)
+    assert read_strokes(best, drawing).line_texts == ["170"]
+
+
+@pytest.mark.parametrize(("layout", "at_least"), [("level", 0.9), ("uneven", 0.85), ("raised", 0.85),
+                                                  ("sloped", 0.85), ("two_lines", 0.85), ("touching", 0.6)])
+def test_numbers_by_unseen_writers(best: Reader, mnist: RawMnist, layout: str, at_least: float) -> None:
+    """20 numbers per layout composed from MNIST test digits: most read right as whole numbers."""
+    rng = np.random.default_rng(7)
+    right = []
+    for _ in range(20):
+        picks = rng.integers(0, len(mnist.y_test), 4 if layout == "two_lines" else 3)
+        drawing = compose(mnist.x_test[picks], mnist.y_test[picks], layout, rng)
+        right.append(read(best, drawing.image, MIN_DIGIT_SIZE).line_texts == drawing.lines)
+    assert np.mean(right) >= at_least

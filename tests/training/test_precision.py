@@ -1,0 +1,65 @@
+"""The precision option: detection of native bf16, fallbacks, and what mixed precision keeps in float32."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+
+from digit_recognizer.catalog import build
+from digit_recognizer.training import precision
+from tests.conftest import run_cli
+
+
+@pytest.fixture
+def restore_policy() -> Iterator[None]:
+    yield
+    keras.mixed_precision.set_global_policy("float32")
+
+
+def test_cpu_flags_are_read_from_cpuinfo(tmp_path: Path) -> None:
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx512f avx512_bf16\n\nprocessor\t: 1\n")
+    assert {"avx512f", "avx512_bf16"} <= precision.cpu_flags(cpuinfo)
+    assert precision.cpu_flags(tmp_path / "absent") == set()
+
+
+def test_auto_picks_bf16_only_where_native() -> None:
+    assert precision.resolve("auto", flags={"avx512f", "avx512_bf16"}) == precision.MIXED_BF16
+    assert precision.resolve("auto", flags={"amx_bf16"}) == precision.MIXED_BF16
+    assert precision.resolve("auto", flags={"avx2", "avx512f"}) == precision.FLOAT32
+    assert precision.resolve("auto", flags=set()) == precision.FLOAT32
+    assert precision.resolve("float32", flags={"avx512_bf16"}) == precision.FLOAT32
+    assert precision.resolve("mixed_bfloat16", flags=set()) == precision.MIXED_BF16
+    with pytest.raises(ValueError, match="unknown precision"):
+        precision.resolve("fp8")
+
+
+@pytest.mark.parametrize("name", ["ann", "cnn", "vgg16"])
+def test_mixed_precision_computes_in_bf16_with_a_float32_softmax(name: str, restore_policy: None) -> None:
+    precision.apply(precision.MIXED_BF16)
+    model = build(name)
+    assert model.layers[0].compute_dtype == "bfloat16"
+    assert all(weight.dtype == "float32" for weight in model.weights)
+    assert model.layers[-1].compute_dtype == "float32"
+    probabilities = model.predict(np.random.default_rng(0).random((2, 28, 28, 1), dtype=np.float32), verbose=0)
+    assert probabilities.dtype == np.float32
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
+
+
+@pytest.mark.parametrize("choice", ["float32", "mixed_bfloat16"])
+def test_cli_records_the_precision_used(choice: str, tmp_path: Path, mnist_path: Path) -> None:
+    result = run_cli("--data", str(mnist_path), "--limit", "64", "--epochs", "1", "--models", "ann",
+                     "--precision", choice, "--output-dir", str(tmp_path), "--quiet")
+    assert result.returncode == 0, result.stderr[-2000:]
+    record = json.loads((tmp_path / "results.json").read_text())["models"]["ann"]
+    assert record["precision"] == choice
+
+
+def test_cli_refuses_unknown_precision() -> None:
+    result = run_cli("--precision", "fp8", "--quiet")
+    assert result.returncode == 2 and "invalid choice: 'fp8'" in result.stderr
