@@ -9,10 +9,10 @@ def build(input_shape: tuple[int, int, int] = (28, 28, 1), num_classes: int = 10
     return keras.Sequential(
         [
             keras.Input(shape=input_shape),
-            layers.Flatten(),
-            layers.Dense(512, activation="relu"),
-            layers.Dense(128, activation="relu"),
-            layers.Dense(num_classes, activation="softmax", dtype="float32"),
+            layers.Flatten(name="flatten"),
+            layers.Dense(512, activation="relu", name="fc1"),
+            layers.Dense(128, activation="relu", name="fc2"),
+            layers.Dense(num_classes, activation="softmax", dtype="float32", name="predictions"),
         ],
         name="ann",
     )

@@ -14,7 +14,7 @@ def build(input_shape: tuple[int, int, int] = (28, 28, 1), num_classes: int = 10
     trained network is the one it describes (265,906 parameters on MNIST).
     """
     model = keras.Sequential([keras.Input(shape=input_shape)], name="cnn")
-    for filters, kernel in BLOCKS:
+    for block, (filters, kernel) in enumerate(BLOCKS, start=1):
         model.add(
             layers.Conv2D(
                 filters,
@@ -22,12 +22,13 @@ def build(input_shape: tuple[int, int, int] = (28, 28, 1), num_classes: int = 10
                 padding="same",
                 activation="relu",
                 kernel_regularizer=regularizers.L2(0.01),
+                name=f"block{block}_conv",
             )
         )
-        model.add(layers.BatchNormalization())
-        model.add(layers.Activation("relu"))
-        model.add(layers.MaxPooling2D(2))
-    model.add(layers.Flatten())
-    model.add(layers.Dense(120, activation="relu"))
-    model.add(layers.Dense(num_classes, activation="softmax", dtype="float32"))
+        model.add(layers.BatchNormalization(name=f"block{block}_bn"))
+        model.add(layers.Activation("relu", name=f"block{block}_relu"))
+        model.add(layers.MaxPooling2D(2, name=f"block{block}_pool"))
+    model.add(layers.Flatten(name="flatten"))
+    model.add(layers.Dense(120, activation="relu", name="fc1"))
+    model.add(layers.Dense(num_classes, activation="softmax", dtype="float32", name="predictions"))
     return model

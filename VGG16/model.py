@@ -21,15 +21,15 @@ def build(input_shape: tuple[int, int, int] = (28, 28, 1), num_classes: int = 10
     14,913,226 parameters on MNIST.
     """
     model = keras.Sequential([keras.Input(shape=input_shape)], name="vgg16")
-    for index, block in enumerate(BLOCKS):
-        for filters in block:
-            model.add(layers.Conv2D(filters, 3, padding="same", activation="relu"))
-        if index < POOLED_BLOCKS:
-            model.add(layers.MaxPooling2D(2))
-    model.add(layers.Flatten())
-    model.add(layers.Dense(256, activation="relu"))
-    model.add(layers.Dropout(0.5))
-    model.add(layers.Dense(256, activation="relu"))
-    model.add(layers.Dropout(0.5))
-    model.add(layers.Dense(num_classes, activation="softmax", dtype="float32"))
+    for block, convolutions in enumerate(BLOCKS, start=1):
+        for index, filters in enumerate(convolutions, start=1):
+            model.add(layers.Conv2D(filters, 3, padding="same", activation="relu", name=f"block{block}_conv{index}"))
+        if block <= POOLED_BLOCKS:
+            model.add(layers.MaxPooling2D(2, name=f"block{block}_pool"))
+    model.add(layers.Flatten(name="flatten"))
+    model.add(layers.Dense(256, activation="relu", name="fc1"))
+    model.add(layers.Dropout(0.5, name="fc1_dropout"))
+    model.add(layers.Dense(256, activation="relu", name="fc2"))
+    model.add(layers.Dropout(0.5, name="fc2_dropout"))
+    model.add(layers.Dense(num_classes, activation="softmax", dtype="float32", name="predictions"))
     return model

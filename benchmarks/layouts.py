@@ -22,13 +22,13 @@ from dataclasses import replace
 
 import numpy as np
 
-from benchmarks.common import load_mnist, load_readers, parser, save
+from benchmarks.common import load_readers, parser, save
 from digit_recognizer import options
 from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE, render_strokes
 from digit_recognizer.reading.inference import DIGIT, NOT_A_DIGIT, UNSURE, Reading, read
 from digit_recognizer.synthetic.compose import LAYOUTS, Drawing, compose
 from digit_recognizer.synthetic.sketches import FAMILIES, non_digits
-from digit_recognizer.training.data import split
+from digit_recognizer.training.data import load_raw, split
 
 # Layouts built from scikit-learn's digits too (other writers); its 1,797 images are too few for all.
 OTHER_WRITER_LAYOUTS = ("level", "uneven", "touching", "two_lines")
@@ -89,7 +89,7 @@ def main() -> None:
                    help="'not a digit' from this probability on (default: the app's)")
     args = p.parse_args()
     rng = np.random.default_rng(args.seed)
-    raw = load_mnist(args, require_full=args.source == "validation")
+    raw = load_raw(args.data, require_full=args.source == "validation")
     if args.source == "test":
         mnist_x, mnist_y = raw.x_test, raw.y_test
     else:

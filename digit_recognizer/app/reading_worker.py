@@ -18,9 +18,10 @@ import numpy as np
 
 from digit_recognizer.app.tf_logs import quiet_import
 from digit_recognizer.errors import UserError
+from digit_recognizer.geometry import INPUT_SHAPE
 from digit_recognizer.reading.drawing import CANVAS_HEIGHT, CANVAS_WIDTH, PEN_WIDTH, render_strokes, smallest_digit
 from digit_recognizer.reading.images import read_image
-from digit_recognizer.reading.inference import EXPECTED_INPUT, ModelShelf, Reading, first_line, read
+from digit_recognizer.reading.inference import ModelShelf, Reading, first_line, read
 
 # How often an idle worker checks that its window still exists.
 PARENT_CHECK_S = 1.0
@@ -107,7 +108,7 @@ def _serve_one(shelf: ModelShelf, item: Request) -> Answer:
         reader = quiet_import(lambda: shelf.reader(item.model))
         if isinstance(item, Load):
             # One blank image through both models compiles their forward passes now, not at the first reading.
-            blank = np.zeros((1, *EXPECTED_INPUT[1:]), np.float32)
+            blank = np.zeros((1, *INPUT_SHAPE), np.float32)
             reader.verify(blank, reader.classify(blank))
             return Loaded(item.model, None, time.perf_counter() - start)
         image, min_size = item.picture()

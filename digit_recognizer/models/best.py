@@ -13,11 +13,11 @@ HEAD_FILTERS = 128
 DROPOUT = 0.25
 
 
-def _conv_bn_relu(model: keras.Sequential, filters: int, kernel: int, **options) -> None:
-    """Convolution without bias (batch norm supplies it) → batch norm → ReLU."""
-    model.add(layers.Conv2D(filters, kernel, use_bias=False, **options))
-    model.add(layers.BatchNormalization())
-    model.add(layers.Activation("relu"))
+def _conv_bn_relu(model: keras.Sequential, name: str, filters: int, kernel: int, **options) -> None:
+    """Convolution without bias (batch norm supplies it) → batch norm → ReLU, named ``name``_conv/_bn/_relu."""
+    model.add(layers.Conv2D(filters, kernel, use_bias=False, name=f"{name}_conv", **options))
+    model.add(layers.BatchNormalization(name=f"{name}_bn"))
+    model.add(layers.Activation("relu", name=f"{name}_relu"))
 
 
 def build(input_shape: tuple[int, int, int] = (28, 28, 1), num_classes: int = 10, deskew: bool = False) -> keras.Model:
@@ -30,14 +30,14 @@ def build(input_shape: tuple[int, int, int] = (28, 28, 1), num_classes: int = 10
     """
     model = keras.Sequential([keras.Input(shape=input_shape)], name="best_deskew" if deskew else "best")
     if deskew:
-        model.add(Deskew())
-    for filters in STAGES:
-        _conv_bn_relu(model, filters, 3)
-        _conv_bn_relu(model, filters, 3)
-        _conv_bn_relu(model, filters, 5, strides=2, padding="same")
-        model.add(layers.Dropout(DROPOUT))
-    _conv_bn_relu(model, HEAD_FILTERS, 4)
-    model.add(layers.Flatten())
-    model.add(layers.Dropout(DROPOUT))
-    model.add(layers.Dense(num_classes, activation="softmax", dtype="float32"))
+        model.add(Deskew(name="deskew"))
+    for stage, filters in enumerate(STAGES, start=1):
+        _conv_bn_relu(model, f"stage{stage}_1", filters, 3)
+        _conv_bn_relu(model, f"stage{stage}_2", filters, 3)
+        _conv_bn_relu(model, f"stage{stage}_down", filters, 5, strides=2, padding="same")
+        model.add(layers.Dropout(DROPOUT, name=f"stage{stage}_dropout"))
+    _conv_bn_relu(model, "head", HEAD_FILTERS, 4)
+    model.add(layers.Flatten(name="flatten"))
+    model.add(layers.Dropout(DROPOUT, name="head_dropout"))
+    model.add(layers.Dense(num_classes, activation="softmax", dtype="float32", name="predictions"))
     return model

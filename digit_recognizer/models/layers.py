@@ -11,7 +11,7 @@ MIN_SPREAD = 1e-2
 
 @keras.saving.register_keras_serializable(package="digit_recognizer")
 class Deskew(keras.layers.Layer):
-    """Undo each digit's slant inside the model: the second-moment shear of ``variants.deskew``.
+    """Undo each digit's slant: the second-moment shear (the classic MNIST deskew), the project's one deskew.
 
     Inside the model, a saved file reads raw [0, 1] digits like every other model: the app, the
     benchmarks and an ensemble need no per-model preprocessing. Runs in float32 (moments in bf16 are

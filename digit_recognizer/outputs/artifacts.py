@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import math
 import os
 import re
 import shutil
@@ -154,7 +155,21 @@ def save_model(model: keras.Model, path: Path) -> None:
 
 
 def summary_text(model: keras.Model) -> str:
-    """``model.summary()`` as plain text for the plots folder."""
-    lines: list[str] = []
-    model.summary(print_fn=lambda line, *args, **kwargs: lines.append(line), line_length=90)
-    return "\n".join(lines) + "\n"
+    """The model's layers, output shapes and weight counts as a plain table for the plots folder.
+
+    Keras's own ``summary`` cuts its columns to the terminal's width and, once trained, counts the
+    optimizer's slots in "Total params"; this one is full width and counts weights only.
+    """
+    rows = [(f"{layer.name} ({type(layer).__name__})", str(tuple(layer.output.shape)), f"{layer.count_params():,}")
+            for layer in model.layers]
+    header = ("Layer (type)", "Output shape", "Weights")
+    widths = [max(len(row[column]) for row in [header, *rows]) for column in range(3)]
+
+    def line(row: tuple[str, str, str]) -> str:
+        return f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:>{widths[2]}}"
+
+    trainable = sum(math.prod(weight.shape) for weight in model.trainable_weights)
+    total = sum(math.prod(weight.shape) for weight in model.weights)
+    rule = "-" * len(line(header))
+    totals = f"Total weights: {total:,} (trainable {trainable:,}, non-trainable {total - trainable:,})"
+    return "\n".join([f'Model: "{model.name}"', rule, line(header), rule, *map(line, rows), rule, totals]) + "\n"

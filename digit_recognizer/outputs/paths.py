@@ -2,6 +2,6 @@
 
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 MODELS_DIRNAME = "models"
 PLOTS_DIRNAME = "plots"

@@ -14,6 +14,7 @@ import numpy as np
 
 from digit_recognizer.catalog import DISPLAY_NAMES, ENSEMBLE, ENSEMBLE_MODELS, OTHER, VERIFIER, VERIFIER_CLASSES, WHOLE
 from digit_recognizer.errors import UserError
+from digit_recognizer.geometry import INPUT_SHAPE
 from digit_recognizer.reading.calibration import apply_temperature, load_temperatures
 from digit_recognizer.reading.lines import Box
 from digit_recognizer.reading.segment import choose, propose
@@ -29,7 +30,7 @@ UNSURE_BELOW = 0.70
 NOT_A_DIGIT_FROM = 0.6
 # The score that makes the segmentation keep a candidate: above any total of log-probabilities it competes with.
 KEEP_WHOLE = 100.0
-EXPECTED_INPUT = (None, 28, 28, 1)
+EXPECTED_INPUT = (None, *INPUT_SHAPE)
 # How each item of a reading is shown, from best to worst.
 DIGIT, UNSURE, NOT_A_DIGIT, TOO_SMALL = "digit", "unsure", "not a digit", "too small"
 
@@ -79,7 +80,7 @@ def load_model(path: Path, name: str, outputs: int = 10) -> keras.Model:
 
 def gives_probabilities(model: keras.Model) -> bool:
     """Whether the model's outputs, on a blank and a random picture, are probability vectors."""
-    probe = np.stack([np.zeros(EXPECTED_INPUT[1:]), np.random.default_rng(0).random(EXPECTED_INPUT[1:])])
+    probe = np.stack([np.zeros(INPUT_SHAPE), np.random.default_rng(0).random(INPUT_SHAPE)])
     outputs = predict(model, probe)
     return bool(np.isfinite(outputs).all() and (outputs >= -1e-6).all() and (outputs <= 1 + 1e-6).all()
                 and np.allclose(outputs.sum(axis=1), 1, atol=1e-3))
@@ -285,7 +286,7 @@ class ModelShelf:
             if not paths:
                 raise UserError(f"No ensemble members in {self.models_dir} (best_seed*.keras); collect seed "
                                      "runs with `python -m tools.collect_best`.")
-            inputs = keras.Input(EXPECTED_INPUT[1:], name="image")
+            inputs = keras.Input(INPUT_SHAPE, name="image")
             # Each seed is saved under its kind's name; wrapped under its file's name, they can sit side by side.
             members = [keras.Model(model.inputs[0], model.outputs[0], name=path.stem)
                        for path, model in ((path, self.get(path.stem)) for path in paths)]

@@ -11,12 +11,8 @@ import cv2
 import numpy as np
 
 from digit_recognizer.errors import UserError
+from digit_recognizer.geometry import MNIST_BOX, MNIST_CENTRE, MNIST_SIZE, MNIST_STROKE, warp_affine
 
-MNIST_SIZE = 28
-MNIST_BOX = 20
-# Measured on MNIST's training images: strokes are ~2.4 px wide and the centre of mass sits at (14, 14).
-MNIST_STROKE = 2.4
-MNIST_CENTRE = 14.0
 # Images larger than this (longer side) are shrunk first: digits stay readable and memory stays small.
 MAX_SIDE = 2000
 # Below this grey-level spread there is nothing drawn.
@@ -113,9 +109,8 @@ def to_mnist(crop: np.ndarray, mask: np.ndarray) -> np.ndarray:
     canvas[top : top + small.shape[0], left : left + small.shape[1]] = small
     moments = cv2.moments(canvas)
     if moments["m00"] > 0:
-        shift = np.float32([[1, 0, MNIST_CENTRE - moments["m10"] / moments["m00"]],
-                            [0, 1, MNIST_CENTRE - moments["m01"] / moments["m00"]]])
-        canvas = cv2.warpAffine(canvas, shift, (MNIST_SIZE, MNIST_SIZE), flags=cv2.INTER_LINEAR)
+        canvas = warp_affine(canvas, [[1, 0, MNIST_CENTRE - moments["m10"] / moments["m00"]],
+                                      [0, 1, MNIST_CENTRE - moments["m01"] / moments["m00"]]])
     peak = canvas.max()
     return canvas / peak if peak > 0 else canvas
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from digit_recognizer.geometry import MNIST_SIZE
 from digit_recognizer.reading.lines import Box, group_lines, line_height, pieces
-from digit_recognizer.reading.preprocess import MNIST_SIZE, ink_mask, shrink, stroke_width, to_grey, to_ink, to_mnist
+from digit_recognizer.reading.preprocess import ink_mask, shrink, stroke_width, to_grey, to_ink, to_mnist
 
 # Pieces narrower than this many line heights are never cut (two touching 1s are about this narrow).
 CUT_FROM_WIDTH = 0.25

@@ -14,11 +14,12 @@ import keras
 from keras import layers
 
 from digit_recognizer.catalog import VERIFIER_CLASSES
+from digit_recognizer.geometry import INPUT_SHAPE
 
 
 def build() -> keras.Model:
     """A small CNN: three convolution blocks and a dense head with a softmax over the verifier's classes."""
-    inputs = keras.Input(shape=(28, 28, 1), name="image")
+    inputs = keras.Input(shape=INPUT_SHAPE, name="image")
     x = inputs
     for block, filters in enumerate((32, 64, 128), start=1):
         x = layers.Conv2D(filters, 3, padding="same", activation="relu", name=f"block{block}_conv")(x)

@@ -12,11 +12,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from digit_recognizer.geometry import FIELD_CENTRE, warp_affine
 from digit_recognizer.training.data import Splits, normalise
-
-SIZE = 28
-# The centre of a 28×28 image in pixel coordinates; MNIST centred its digits' mass there.
-CENTRE = (SIZE - 1) / 2
 
 
 @dataclass(frozen=True)
@@ -35,25 +32,15 @@ def raw_pixels(images: np.ndarray) -> np.ndarray:
     return images.astype(np.float32)[..., np.newaxis]
 
 
-def _warp(image: np.ndarray, matrix: np.ndarray, inverse: bool = False) -> np.ndarray:
-    """Affine warp onto a 28×28 black canvas; ``inverse``: ``matrix`` maps output pixels to input ones."""
-    flags = cv2.INTER_LINEAR | (cv2.WARP_INVERSE_MAP if inverse else 0)
-    return cv2.warpAffine(image, matrix, (SIZE, SIZE), flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+def deskew(images: np.ndarray, batch_size: int = 1024) -> np.ndarray:
+    """Undo each digit's slant: shear rows so the second-moment axis is vertical (the classic MNIST deskew),
+    with the very layer the deskewed Best CNN carries inside it."""
+    from digit_recognizer.models.layers import Deskew
 
-
-def deskew(images: np.ndarray) -> np.ndarray:
-    """Undo each digit's slant: shear rows so the second-moment axis is vertical (the classic MNIST deskew)."""
-    out = np.empty(images.shape, np.float32)
-    for index, image in enumerate(images.astype(np.float32) / 255.0):
-        moments = cv2.moments(image)
-        if abs(moments["mu02"]) < 1e-2:
-            out[index] = image
-            continue
-        skew = moments["mu11"] / moments["mu02"]
-        centre_y = moments["m01"] / moments["m00"]
-        # Output pixel (x, y) samples input (x + skew·(y − centre_y), y): rows slide, the centre row stays.
-        out[index] = _warp(image, np.float32([[1, skew, -skew * centre_y], [0, 1, 0]]), inverse=True)
-    return out[..., np.newaxis]
+    layer = Deskew()
+    scaled = images.astype(np.float32)[..., np.newaxis] / 255.0
+    return np.concatenate([np.asarray(layer(scaled[start:start + batch_size]))
+                           for start in range(0, len(scaled), batch_size)])
 
 
 def centre_box(images: np.ndarray) -> np.ndarray:
@@ -64,8 +51,8 @@ def centre_box(images: np.ndarray) -> np.ndarray:
         if w == 0 or h == 0:
             out[index] = image
             continue
-        shift = np.float32([[1, 0, CENTRE - (x + (w - 1) / 2)], [0, 1, CENTRE - (y + (h - 1) / 2)]])
-        out[index] = _warp(image, shift)
+        out[index] = warp_affine(image, [[1, 0, FIELD_CENTRE - (x + (w - 1) / 2)],
+                                         [0, 1, FIELD_CENTRE - (y + (h - 1) / 2)]])
     return out[..., np.newaxis]
 
 

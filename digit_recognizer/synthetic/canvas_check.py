@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from digit_recognizer.geometry import MNIST_SIZE
 from digit_recognizer.reading.drawing import CANVAS_HEIGHT, CANVAS_WIDTH, PEN_WIDTH
 from digit_recognizer.reading.preprocess import stroke_width
 
@@ -20,7 +21,7 @@ def draw_large(digit: np.ndarray, rng: np.random.Generator, pen_width: int = PEN
     """One uint8 (28, 28) MNIST digit → dark pen strokes on a white (CANVAS_HEIGHT, CANVAS_WIDTH) canvas."""
     height = int(rng.integers(150, CANVAS_HEIGHT - 40))
     factor = height / 20  # MNIST digits are ~20 px tall
-    size = round(28 * factor)
+    size = round(MNIST_SIZE * factor)
     big = cv2.resize(digit, (size, size), interpolation=cv2.INTER_CUBIC)
     mask = (big > 127).astype(np.uint8)
     thin_by = round(stroke_width(mask) - pen_width)

@@ -13,6 +13,8 @@ import cv2
 import keras
 import numpy as np
 
+from digit_recognizer.geometry import warp_affine
+
 ROTATION_DEGREES = 10.0
 ZOOM_FRACTION = 0.1
 SHIFT_FRACTION = 0.1
@@ -36,8 +38,7 @@ def warp(image: np.ndarray, degrees: float = 0.0, scale: float = 1.0, shift: tup
     height, width = image.shape
     matrix = cv2.getRotationMatrix2D(((width - 1) / 2, (height - 1) / 2), degrees, scale)
     matrix[:, 2] += shift
-    return cv2.warpAffine(image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
-                          borderValue=0)
+    return warp_affine(image, matrix)
 
 
 class AugmentedBatches(keras.utils.PyDataset):

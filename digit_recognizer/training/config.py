@@ -12,6 +12,8 @@ from digit_recognizer.training.distribute import Cluster
 DEFAULT_SEED = 42
 # Per-model training state of an unfinished run, removed once the run completes.
 STATE_DIRNAME = ".training_state"
+# Inside a model's state folder: Keras's BackupAndRestore checkpoint of the last completed epoch.
+BACKUP_DIRNAME = "backup"
 
 
 @dataclass

@@ -16,12 +16,11 @@ from pathlib import Path
 import numpy as np
 
 from digit_recognizer.errors import UserError
+from digit_recognizer.geometry import MNIST_SIZE, NUM_CLASSES
 
 ENV_VAR = "MNIST_NPZ"
 KEYS = ("x_train", "y_train", "x_test", "y_test")
 FULL_SIZES = {"train": 60_000, "test": 10_000}
-IMAGE_SHAPE = (28, 28)
-NUM_CLASSES = 10
 # The original study used ``validation_split=0.2``: Keras takes the *last* 20% of the training set.
 VALIDATION_FRACTION = 0.2
 
@@ -111,7 +110,7 @@ def validate(raw: RawMnist, source: str, require_full: bool = True) -> None:
     for split in ("train", "test"):
         x = getattr(raw, f"x_{split}")
         y = getattr(raw, f"y_{split}")
-        if x.ndim != 3 or x.shape[1:] != IMAGE_SHAPE:
+        if x.ndim != 3 or x.shape[1:] != (MNIST_SIZE, MNIST_SIZE):
             raise UserError(f"{source}: x_{split} has shape {x.shape}; expected (N, 28, 28).")
         if x.dtype != np.uint8:
             raise UserError(f"{source}: x_{split} has dtype {x.dtype}; expected uint8 pixels 0-255.")

@@ -8,7 +8,8 @@ import keras
 import numpy as np
 from sklearn.metrics import classification_report, confusion_matrix
 
-from digit_recognizer.training.data import NUM_CLASSES, Splits
+from digit_recognizer.geometry import NUM_CLASSES
+from digit_recognizer.training.data import Splits
 from digit_recognizer.training.fit import TrainingRun
 
 CLASS_NAMES = [str(digit) for digit in range(NUM_CLASSES)]

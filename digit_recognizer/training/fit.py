@@ -12,12 +12,11 @@ import keras
 
 from digit_recognizer.errors import UserError
 from digit_recognizer.training.augment import AugmentedBatches, EpochSync
-from digit_recognizer.training.config import RunConfig
+from digit_recognizer.training.config import BACKUP_DIRNAME, RunConfig
 from digit_recognizer.training.data import Splits
 from digit_recognizer.training.recipes import Recipe
 
 HISTORY_FILE = "history.csv"
-BACKUP_DIR = "backup"
 # Cosine schedules end at this fraction of the initial learning rate.
 COSINE_FLOOR = 0.01
 # Weight averaging over roughly the last 100 steps: smooths the final weights without lagging behind.
@@ -119,7 +118,7 @@ def fit(
         callbacks += [
             keras.callbacks.CSVLogger(str(state_dir / HISTORY_FILE), append=True),
             keras.callbacks.BackupAndRestore(
-                str(state_dir / BACKUP_DIR), delete_checkpoint=False, double_checkpoint=True
+                str(state_dir / BACKUP_DIRNAME), delete_checkpoint=False, double_checkpoint=True
             ),
         ]
     # A loss that is no longer a number stops the run at once: its weights, results and plots would be garbage.

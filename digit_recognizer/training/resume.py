@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from digit_recognizer.outputs.artifacts import write_json
+from digit_recognizer.training.config import BACKUP_DIRNAME
 
 MANIFEST = "run.json"
 # Written by keras.callbacks.BackupAndRestore beside its weights; with double checkpoints it keeps the
 # previous epoch's pair too, under the same names plus this suffix.
-EPOCH_FILE = Path("backup") / "training_metadata.json"
-WEIGHTS_FILE = Path("backup") / "latest.weights.h5"
+EPOCH_FILE = Path(BACKUP_DIRNAME) / "training_metadata.json"
+WEIGHTS_FILE = Path(BACKUP_DIRNAME) / "latest.weights.h5"
 PREVIOUS = ".bkp"
 
 

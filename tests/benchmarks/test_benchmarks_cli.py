@@ -1,4 +1,4 @@
-"""The measurement scripts of the reading refuse a bad data file with one sentence, like every command."""
+"""Every measurement script and tool that reads MNIST refuses a bad data file with one sentence and exit code 2."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ import pytest
 from digit_recognizer.outputs.paths import REPO_ROOT
 
 
-@pytest.mark.parametrize("module", ["benchmarks.layouts", "benchmarks.reading_speed", "benchmarks.canvas_readback"])
+@pytest.mark.parametrize("module", ["benchmarks.layouts", "benchmarks.reading_speed", "benchmarks.canvas_readback",
+                                    "benchmarks.ensemble_validation", "benchmarks.precision_accuracy",
+                                    "benchmarks.ranking", "benchmarks.training_speed", "tools.calibrate",
+                                    "tools.train_verifier"])
 def test_a_missing_data_file_is_one_sentence(module: str, tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", module, "--data", str(tmp_path / "missing.npz"),
                              "--out-dir", str(tmp_path)], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)

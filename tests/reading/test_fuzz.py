@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from digit_recognizer.errors import UserError
+from digit_recognizer.geometry import MNIST_SIZE
 from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE
-from digit_recognizer.reading.preprocess import MNIST_SIZE
 from digit_recognizer.reading.segment import choose, propose
 
 SIDES = st.integers(min_value=0, max_value=96)

@@ -13,7 +13,7 @@ import pytest
 
 from digit_recognizer.errors import UserError
 from digit_recognizer.outputs.paths import REPO_ROOT
-from digit_recognizer.training.config import STATE_DIRNAME
+from digit_recognizer.training.config import BACKUP_DIRNAME, STATE_DIRNAME
 from digit_recognizer.training.data import RawMnist
 from digit_recognizer.training.run_lock import LOCK_NAME
 from tests.conftest import kill_when, run_cli
@@ -58,7 +58,7 @@ def test_a_damaged_checkpoint_is_repaired_or_discarded_never_a_crash_loop(tmp_pa
                                                                          damage: str) -> None:
     args = ["--data", str(mnist_path), "--limit", "2000", "--models", "cnn", "--epochs", "3", "--output-dir",
             str(tmp_path), "--quiet"]
-    backup = tmp_path / STATE_DIRNAME / "cnn" / "backup"
+    backup = tmp_path / STATE_DIRNAME / "cnn" / BACKUP_DIRNAME
     if damage.startswith("empty"):
         kill_when(args, backup / "training_metadata.json.bkp")
         (backup / "training_metadata.json").write_text("")

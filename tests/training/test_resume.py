@@ -8,7 +8,7 @@ from pathlib import Path
 import keras
 import pytest
 
-from digit_recognizer.training.config import STATE_DIRNAME, RunConfig
+from digit_recognizer.training.config import BACKUP_DIRNAME, STATE_DIRNAME, RunConfig
 from digit_recognizer.training.fit import read_history
 from digit_recognizer.training.resume import RunState
 from tests.conftest import kill_when, run_cli
@@ -22,7 +22,7 @@ def _args(mnist_path: Path, out: Path) -> list[str]:
 
 
 def _start_and_kill_after_first_cnn_epoch(args: list[str], out: Path) -> None:
-    kill_when(args, out / STATE_DIRNAME / "cnn" / "backup" / "training_metadata.json")
+    kill_when(args, out / STATE_DIRNAME / "cnn" / BACKUP_DIRNAME / "training_metadata.json")
 
 
 def _files(out: Path) -> set[str]:
