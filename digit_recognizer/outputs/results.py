@@ -8,13 +8,6 @@ from pathlib import Path
 from digit_recognizer.catalog import DISPLAY_NAMES
 from digit_recognizer.outputs.artifacts import read_record, write_json, write_text
 
-# The original study's published table (percent), shown beside ours.
-PUBLISHED = {
-    "ann": {"train_accuracy": 96.5, "val_accuracy": 95.8, "test_accuracy": 95.4},
-    "cnn": {"train_accuracy": 99.25, "val_accuracy": 98.78, "test_accuracy": 98.78},
-    "vgg16": {"train_accuracy": 98.93, "val_accuracy": 98.89, "test_accuracy": 99.07},
-}
-
 
 def library_versions() -> dict[str, str]:
     import keras

@@ -41,3 +41,24 @@ def test_vgg16_blocks() -> None:
 def test_unknown_model_name() -> None:
     with pytest.raises(ValueError, match="unknown model 'lenet'"):
         catalog.build("lenet")
+
+
+def test_the_table_is_complete_and_consistent() -> None:
+    """One row per model: unique names and app keys, every builder importable, every recipe trainable."""
+    entries = catalog.MODELS
+    assert len({entry.name for entry in entries}) == len(entries)
+    assert len({entry.key for entry in entries}) == len(entries)
+    assert set(catalog.STUDY_MODELS) | set(catalog.ENSEMBLE_MODELS) <= set(catalog.MODEL_NAMES)
+    for entry in entries:
+        assert entry.recipe.epochs >= 1 and entry.recipe.lr > 0 and entry.recipe.batch_size >= 1
+        assert catalog.recipe_for(entry.name, epochs=2).epochs == 2
+
+
+@pytest.mark.parametrize("name", list(PARAMETERS))
+def test_layers_are_named_like_keras_applications(name: str) -> None:
+    """Named blocks (block1_conv1, fc1, predictions), never Keras's automatic conv2d_7 or dense_2."""
+    model = catalog.build(name)
+    names = [layer.name for layer in model.layers]
+    assert model.name == name and names[-1] == "predictions" and len(set(names)) == len(names)
+    automatic = [n for n in names if n.split("_")[0] in {"conv2d", "dense", "dropout", "activation", "batch"}]
+    assert not automatic, automatic
