@@ -13,10 +13,12 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from digit_recognizer.errors import UserError
 from digit_recognizer.training.data import ENV_VAR
 
+T = TypeVar("T")
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 # numpy and Python's random accept seeds in this range.
@@ -25,11 +27,15 @@ SEEDS = (0, 2**32 - 1)
 DEVICE = re.compile(r"^(/job:[\w-]+(/replica:\d+)?(/task:\d+)?)?/(device:)?(cpu|gpu):\d+$", re.IGNORECASE)
 
 
-def whole_number(text: str) -> int:
+def _converted(text: str, convert: Callable[[str], T], kind: str) -> T:
     try:
-        return int(text)
+        return convert(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not {kind}") from None
+
+
+def whole_number(text: str) -> int:
+    return _converted(text, int, "a whole number")
 
 
 def positive_int(text: str) -> int:
@@ -40,20 +46,14 @@ def positive_int(text: str) -> int:
 
 
 def positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    value = _converted(text, float, "a number")
     if not value > 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
     return value
 
 
 def probability(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    value = _converted(text, float, "a number")
     if not 0 <= value <= 1:
         raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
     return value

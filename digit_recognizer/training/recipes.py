@@ -28,6 +28,6 @@ class Recipe:
 
 # The study's text: 5 epochs, Adam, learning rate 1e-5, batch 32.
 STUDY = Recipe(epochs=5, lr=1e-5, batch_size=32)
-# Chosen on the validation split (see README, "The recommendation").
+# Chosen on the validation split (docs/recommendation.md).
 BEST = Recipe(epochs=40, lr=2e-3, batch_size=128, schedule="cosine", augment=True, ema=True)
 
