@@ -1,7 +1,7 @@
 """The preprocessing study: does the way images are prepared change the error rate significantly?
 
-Each model is trained with the study's recipe once per (variant, seed); every run's test predictions are
-kept in ``plots/study_runs.json`` (so an interrupted study resumes where it stopped) and compared with the
+Each model is trained with the original study's recipe once per (variant, seed); every run's test predictions are
+kept in ``plots/study_runs.json`` (so an interrupted run of it resumes where it stopped) and compared with the
 original [0, 1] preprocessing of the same seed by an exact McNemar test, pooled over seeds and
 Holm-corrected over all comparisons.
 """
@@ -28,7 +28,7 @@ QUICK_LIMIT = 300
 
 @dataclass
 class StudyConfig:
-    """What the study trains and where it writes."""
+    """What the preprocessing study trains and where it writes."""
 
     models: list[str] = field(default_factory=lambda: ["ann", "cnn"])
     variants: list[str] = field(default_factory=lambda: list(variants.VARIANTS))
@@ -190,7 +190,7 @@ RUN_FIELDS = {"model": str, "variant": str, "seed": int, "epochs": int, "test_er
 
 
 def _runs(data: object) -> dict:
-    """The recorded runs, each checked before any training so a damaged entry stops the study at once."""
+    """The recorded runs, each checked before any training so a damaged entry stops the preprocessing study at once."""
     if not isinstance(data, dict):
         raise TypeError("not a JSON object of runs")
     for key, run in data.items():

@@ -1,4 +1,4 @@
-"""Preprocessing variants compared by the study: each turns uint8 MNIST images into model input.
+"""Preprocessing variants compared by the preprocessing study: each turns uint8 MNIST images into model input.
 
 Every variant is fitted on the training split only (standardisation uses its mean and deviation) and
 applied alike to the training, validation and test images.

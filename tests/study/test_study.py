@@ -98,9 +98,9 @@ def test_quick_study_runs_every_cell_resumes_and_adds_cells(tmp_path: Path, mnis
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--seeds", "one"], "not a comma-separated list of whole numbers"),
-        (["--variants", "blur"], "unknown blur"),
-        (["--models", "best"], "unknown best"),
+        (["--seeds", "one"], "'one' is not a whole number"),
+        (["--variants", "blur"], "unknown variant(s) blur"),
+        (["--models", "best"], "unknown model(s) best"),
         (["--data", "/nonexistent/mnist.npz"], "file not found"),
     ],
 )
