@@ -1,10 +1,13 @@
-"""Training and inference speed of each model under several settings, against plain float32 Keras.
+"""Training speed of the project's defaults against the seed's way (plain float32 Keras), per model.
 
-Every setting is measured in the same process, one after the other, on the same images: training images
-per second over a fixed number of batches of 32 (after a warm-up that pays for tracing), and inference
-images per second. ``--full-run`` also times the whole default study (`python test.py`) end to end.
+The seed's way: float32, Keras's Adam, NumPy arrays into ``fit``, one batch of 32 per compiled call. The
+project's defaults: what ``python test.py`` uses on this machine (bf16 where the CPU has it, 48 batches per
+call, the fused Adam update). Every setting is measured in the same process, one after the other, on the
+same images: training images per second over a fixed number of batches of 32 (after a warm-up that pays
+for tracing), and inference images per second. ``--settings`` adds single changes (fp32+spe, bf16, ...);
+``--full-run`` also times the whole default study (`python test.py`) end to end.
 
-    python -m benchmarks.training_speed [--steps 48] [--settings fp32,bf16,...] [--full-run]
+    python -m benchmarks.training_speed [--models ann,cnn,vgg16] [--settings seed,project,bf16] [--full-run]
 """
 
 from __future__ import annotations
@@ -15,16 +18,16 @@ import tempfile
 import time
 from dataclasses import dataclass
 
-import keras
 import numpy as np
 
-from benchmarks.common import parser, save
+from benchmarks.common import cpu_name, parser, save
 from digit_recognizer import catalog, options
 from digit_recognizer.outputs.paths import REPO_ROOT
 from digit_recognizer.training import precision
 from digit_recognizer.training.config import RunConfig
 from digit_recognizer.training.data import load_splits
-from digit_recognizer.training.fit import compile_model, seed_everything
+from digit_recognizer.training.fit import compile_model, make_optimizer, seed_everything
+from digit_recognizer.training.recipes import STUDY
 
 BATCH = 32
 # Timed training batches per model: a few seconds of work each in plain float32.
@@ -36,28 +39,32 @@ class Setting:
     policy: str
     steps_per_execution: int = 1
     jit_compile: bool = False
+    fused_adam: bool = False
 
 
+SEED, PROJECT = "seed", "project"
 SETTINGS = {
-    "fp32": Setting(precision.FLOAT32),  # plain Keras defaults: the baseline
+    SEED: Setting(precision.FLOAT32),  # plain Keras defaults: the baseline
     "fp32+spe": Setting(precision.FLOAT32, steps_per_execution=48),
     "fp32+xla": Setting(precision.FLOAT32, jit_compile=True),
     "bf16": Setting(precision.MIXED_BF16),
     "bf16+spe": Setting(precision.MIXED_BF16, steps_per_execution=48),
     "bf16+xla": Setting(precision.MIXED_BF16, jit_compile=True),
+    "bf16+spe+fused": Setting(precision.MIXED_BF16, steps_per_execution=48, fused_adam=True),
 }
 
 
 def project_default() -> Setting:
     config = RunConfig()
-    return Setting(precision.resolve(config.precision), config.steps_per_execution, config.jit_compile)
+    return Setting(precision.resolve(config.precision), config.steps_per_execution, config.jit_compile,
+                   config.fused_adam)
 
 
 def throughput(name: str, setting: Setting, x: np.ndarray, y: np.ndarray, steps: int) -> dict[str, float]:
     """Images per second training (``steps`` batches of 32) and predicting, under ``setting``."""
     seed_everything(0)
     precision.apply(setting.policy)
-    optimizer = keras.optimizers.Adam(1e-5)
+    optimizer = make_optimizer(STUDY, steps_per_epoch=1500, fused=setting.fused_adam)
     model = compile_model(catalog.build(name), optimizer, setting.steps_per_execution, setting.jit_compile)
     warm = setting.steps_per_execution * BATCH * 2
     model.fit(x[:warm], y[:warm], batch_size=BATCH, epochs=1, verbose=0)  # tracing, allocation
@@ -88,28 +95,28 @@ def main() -> None:
     p = parser(__doc__.splitlines()[0])
     p.add_argument("--steps", type=options.positive_int, default=None,
                    help=f"training batches timed per model (default: {STEPS})")
-    p.add_argument("--settings", type=options.name_list(list(SETTINGS), "setting"), default=",".join(SETTINGS),
-                   help=f"from: {', '.join(SETTINGS)}")
+    p.add_argument("--settings", type=options.name_list([*SETTINGS, PROJECT], "setting"),
+                   default=f"{SEED},{PROJECT}", help=f"from: {', '.join([*SETTINGS, PROJECT])} (default: seed,project)")
     p.add_argument("--full-run", action="store_true", help="also time the whole default study end to end")
     args = p.parse_args()
-    settings = {name: SETTINGS[name] for name in args.settings} | {"default": project_default()}
+    settings = {name: SETTINGS[name] if name != PROJECT else project_default() for name in [SEED, *args.settings]}
     splits = load_splits(args.data)
-    results: dict = {"batch_size": BATCH, "steps": args.steps or STEPS, "default": vars(settings["default"]),
-                     "models": {}}
+    results: dict = {"cpu": cpu_name(), "batch_size": BATCH, "steps": args.steps or STEPS,
+                     "settings": {name: vars(setting) for name, setting in settings.items()}, "models": {}}
     rows = []
     for model_name in args.models:
         steps = args.steps or STEPS.get(model_name, 96)
         measured = {name: throughput(model_name, setting, splits.x_train, splits.y_train, steps)
                     for name, setting in settings.items()}
-        base = measured["fp32"]["train_img_per_s"]
+        base = measured[SEED]["train_img_per_s"]
         results["models"][model_name] = measured
         for name, figures in measured.items():
             rows.append(f"| {model_name.upper()} | {name} | {figures['train_img_per_s']:.0f} "
                         f"| {figures['train_img_per_s'] / base:.2f}× | {figures['inference_img_per_s']:.0f} |")
             print(rows[-1], flush=True)
-    table = (f"Batch {BATCH}, {args.steps or STEPS} timed training batches per model and setting; "
-             f"project default = {settings['default']}\n\n"
-             "| model | setting | train img/s | vs fp32 | inference img/s |\n|---|---|---:|---:|---:|\n"
+    table = (f"{cpu_name()}; batch {BATCH}, {args.steps or STEPS} timed training batches per model and setting.\n"
+             + "".join(f"- {name}: {setting}\n" for name, setting in settings.items()) + "\n"
+             "| model | setting | train img/s | vs the seed's way | inference img/s |\n|---|---|---:|---:|---:|\n"
              + "\n".join(rows) + "\n")
     if args.full_run:
         results["full_run_seconds"] = full_run(args.data)

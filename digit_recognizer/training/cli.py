@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import time
 from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
@@ -99,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _train(config: RunConfig) -> int:
+    started = time.perf_counter()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     if config.strategy == distribute.MULTIWORKER:
         # Must happen before Keras is first imported (see distribute's docstring for why JAX).
@@ -118,4 +120,6 @@ def _train(config: RunConfig) -> int:
         table = run_pipeline(config)
     print()
     print(table, end="")
+    elapsed = time.perf_counter() - started
+    print(f"\nTotal wall time: {elapsed / 60:.1f} min ({elapsed:.0f} s)", flush=True)
     return 0

@@ -33,6 +33,8 @@ class RunConfig:
     # Speed settings that leave the training maths unchanged: batches run per compiled call, and XLA.
     steps_per_execution: int = 48
     jit_compile: bool = False
+    # Adam's update as one kernel per variable (training.fused_adam); False: Keras's own ops.
+    fused_adam: bool = False
     verbose: int = 1
     # Discard the state of an interrupted run instead of resuming it.
     fresh: bool = False

@@ -14,6 +14,7 @@ from digit_recognizer.errors import UserError
 from digit_recognizer.training.augment import AugmentedBatches, EpochSync
 from digit_recognizer.training.config import BACKUP_DIRNAME, RunConfig
 from digit_recognizer.training.data import Splits
+from digit_recognizer.training.fused_adam import FusedAdam
 from digit_recognizer.training.recipes import Recipe
 
 HISTORY_FILE = "history.csv"
@@ -42,14 +43,16 @@ def seed_everything(seed: int) -> None:
     keras.utils.set_random_seed(seed)
 
 
-def make_optimizer(recipe: Recipe, steps_per_epoch: int) -> keras.optimizers.Adam:
-    """Adam at the recipe's rate, constant or cosine-decayed over the whole run, optionally averaging weights."""
+def make_optimizer(recipe: Recipe, steps_per_epoch: int, fused: bool = True) -> keras.optimizers.Adam:
+    """Adam at the recipe's rate, constant or cosine-decayed over the whole run, optionally averaging weights;
+    ``fused``: the same update in one kernel per variable (``FusedAdam``)."""
     rate: float | keras.optimizers.schedules.LearningRateSchedule = recipe.lr
     if recipe.schedule == "cosine":
         rate = keras.optimizers.schedules.CosineDecay(recipe.lr, recipe.epochs * steps_per_epoch, alpha=COSINE_FLOOR)
     elif recipe.schedule != "constant":
         raise ValueError(f"unknown schedule {recipe.schedule!r}; use 'constant' or 'cosine'.")
-    return keras.optimizers.Adam(learning_rate=rate, use_ema=recipe.ema, ema_momentum=EMA_MOMENTUM)
+    adam = FusedAdam if fused else keras.optimizers.Adam
+    return adam(learning_rate=rate, use_ema=recipe.ema, ema_momentum=EMA_MOMENTUM)
 
 
 def compile_model(
@@ -69,6 +72,14 @@ def compile_model(
         jit_compile=jit_compile,
     )
     return model
+
+
+class ExactProgbar(keras.callbacks.ProgbarLogger):
+    """Keras's progress bar, stopping at the epoch's step count: with several steps per execution Keras reports
+    a last, partial execution as a full one (1536/1500 for 48 steps per call)."""
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        super().on_train_batch_end(batch if self.target is None else min(batch, self.target - 1), logs)
 
 
 class EpochTimer(keras.callbacks.Callback):
@@ -108,9 +119,10 @@ def fit(
     """
     batch_size = recipe.batch_size * replicas
     steps_per_epoch = math.ceil(len(splits.y_train) / batch_size)
-    compile_model(model, make_optimizer(recipe, steps_per_epoch), config.steps_per_execution, config.jit_compile)
+    optimizer = make_optimizer(recipe, steps_per_epoch, config.fused_adam)
+    compile_model(model, optimizer, config.steps_per_execution, config.jit_compile)
     inputs, callbacks = training_inputs(splits, recipe, config.seed, batch_size)
-    callbacks.append(EpochTimer())
+    callbacks += [EpochTimer(), ExactProgbar()]
     if recipe.ema:
         callbacks.append(keras.callbacks.SwapEMAWeights())
     if state_dir is not None:

@@ -107,12 +107,16 @@ def record(trained: TrainingRun, evaluation: Evaluation, recipe: Recipe, config:
     return {
         **evaluation.metrics,
         "train_seconds": round(trained.seconds, 2),
+        # Training images seen per second of training (epochs × training images / seconds).
+        "train_img_per_s": round(len(trained.history.get("loss", [])) * splits.sizes()["train"] / trained.seconds, 1)
+        if trained.seconds else None,
         "parameters": int(model.count_params()),
         **recipe.as_record(),
         "seed": config.seed,
         "limit": config.limit,
         "steps_per_execution": config.steps_per_execution,
         "jit_compile": config.jit_compile,
+        "fused_adam": config.fused_adam,
         "sizes": splits.sizes(),
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import keras
@@ -21,7 +22,7 @@ MODELS = ("ann", "cnn", "vgg16")
 PLOT_FILES = ("accuracy.png", "loss.png", "confusion.png", "report.txt", "report.json", "history.json", "summary.txt")
 RECORD_KEYS = {
     "train_accuracy", "val_accuracy", "test_accuracy", "train_loss", "val_loss", "test_loss",
-    "train_seconds", "parameters", "epochs", "lr", "batch_size", "seed", "versions",
+    "train_seconds", "train_img_per_s", "parameters", "epochs", "lr", "batch_size", "seed", "versions",
 }
 
 
@@ -58,9 +59,18 @@ def test_results_table(study_run: tuple[Path, str]) -> None:
         assert 0.0 <= record["test_accuracy"] <= 1.0
         assert record["epochs"] == 1 and record["batch_size"] == 32 and record["lr"] == 1e-5
         assert record["sizes"] == {"train": 200, "val": 200, "test": 200}
+        assert record["train_img_per_s"] == pytest.approx(200 / record["train_seconds"], rel=0.01)
     table = (out / "results.md").read_text()
     assert "| VGG16 |" in table and "14,913,226" in table
     assert table in stdout, "test.py ends by printing the table"
+    assert re.search(r"\nTotal wall time: \d+\.\d min \(\d+ s\)\n$", stdout), stdout[-300:]
+
+
+def test_the_progress_bar_stops_at_the_epochs_steps(study_run: tuple[Path, str]) -> None:
+    """200 images in batches of 32 are 7 steps; 48 steps per execution must not show 48/7."""
+    _, stdout = study_run
+    counts = [(int(done), int(total)) for done, total in re.findall(r"(\d+)/(\d+) [━─]", stdout)]
+    assert counts and all(total == 7 and done <= total for done, total in counts), counts
 
 
 def test_training_one_model_keeps_the_others_rows(study_run: tuple[Path, str], mnist_path: Path) -> None:

@@ -1,0 +1,261 @@
+"""Where one training step's time goes: convolutions, dense layers, the optimizer, casts, reorders, overhead.
+
+Trains the model exactly as ``python test.py`` does (the study's recipe: Adam, batch 32; the project's
+precision and steps per execution) and profiles one whole compiled execution twice, each in its own process:
+
+- TensorFlow's profiler: every op's time, grouped into the parts of a step, plus the wall time the Python
+  and Keras side adds between the compiled calls;
+- oneDNN's own log (``ONEDNN_VERBOSE=profile_exec``): every primitive that ran, which kernel (AMX,
+  AVX512-BF16 or plain AVX-512) and how long, with the convolutions' and matmuls' achieved GFLOP/s against
+  this CPU's measured bf16 matmul peak.
+
+    python -m benchmarks.step_profile --model vgg16 [--precision auto] [--fused-adam | --keras-adam]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from benchmarks.common import cpu_name, save
+from digit_recognizer import catalog, options
+from digit_recognizer.errors import UserError
+from digit_recognizer.outputs.paths import PLOTS_DIRNAME, REPO_ROOT
+from digit_recognizer.training import precision
+from digit_recognizer.training.config import RunConfig
+
+BATCH = 32
+BEGIN, END, RESULT = "STEP_PROFILE_BEGIN", "STEP_PROFILE_END", "STEP_PROFILE_RESULT "
+# The parts of a step, in the order the table shows them.
+PARTS = ("convolution forward", "convolution backward-data", "convolution backward-weights", "dense layers",
+         "pooling", "batch norm", "activations", "loss and metrics", "optimizer update", "precision casts",
+         "layout reorders", "other ops")
+# A oneDNN log line: primitive kind, implementation, propagation kind, ..., problem descriptor, milliseconds.
+ONEDNN_LINE = re.compile(r"^onednn_verbose,(?:v\d+,)?primitive,exec,cpu,(?P<kind>[\w_]+),(?P<impl>[^,]*),"
+                         r"(?P<prop>[\w_]+),.*,(?P<problem>[^,]*),(?P<ms>[\d.]+)$")
+
+
+def part_of(op: str) -> str:
+    """The part of a step a TensorFlow op (``scope/name:OpType`` as the profiler names it) belongs to."""
+    scope, _, kind = op.rpartition(":")
+    scope = scope.lower()
+    if "/adam/" in scope or scope.startswith("adam/"):
+        return "optimizer update"
+    if kind == "Cast":
+        return "precision casts"
+    if "Conv2DBackpropFilter" in kind:
+        return "convolution backward-weights"
+    if "Conv2DBackpropInput" in kind:
+        return "convolution backward-data"
+    if "Conv2D" in kind:
+        return "convolution forward"
+    if "MatMul" in kind:
+        return "dense layers"
+    if "Pool" in kind:
+        return "pooling"
+    if "batchnorm" in scope or "moments" in scope or "FusedBatchNorm" in kind:
+        return "batch norm"
+    if kind in ("Relu", "ReluGrad", "BiasAdd", "BiasAddGrad", "_MklNativeFusedBatchNorm"):
+        return "activations"
+    if "crossentropy" in scope or "loss" in scope or "accuracy" in scope or "Softmax" in kind:
+        return "loss and metrics"
+    if kind in ("Transpose", "_MklToTf", "_MklInputConversion", "Reshape"):
+        return "layout reorders"
+    return "other ops"
+
+
+def flops(kind: str, problem: str) -> float:
+    """Multiply-adds × 2 of a oneDNN convolution or matmul, from its problem descriptor."""
+    if kind == "convolution":
+        size = {key: int(value) for key, value in re.findall(r"([a-z]+)(\d+)", problem)}
+        groups = size.get("g", 1)
+        return (2.0 * size["mb"] * size["ic"] * size["oc"] / groups * size.get("oh", 1) * size.get("ow", 1)
+                * size.get("kh", 1) * size.get("kw", 1))
+    if kind == "matmul" or kind == "inner_product":
+        dims = [int(value) for value in re.findall(r"\d+", problem.split(":")[-1])]
+        if kind == "matmul" and len(dims) >= 3:
+            shapes = [[int(v) for v in part.split("x")] for part in problem.split(":") if "x" in part]
+            if len(shapes) >= 2:
+                m, k = shapes[0][-2], shapes[0][-1]
+                return 2.0 * m * k * shapes[1][-1]
+        size = {key: int(value) for key, value in re.findall(r"([a-z]+)(\d+)", problem)}
+        if {"mb", "ic", "oc"} <= set(size):
+            return 2.0 * size["mb"] * size["ic"] * size["oc"]
+    return 0.0
+
+
+def _training(args: argparse.Namespace):
+    """The model compiled exactly as the study trains it, and enough random MNIST-shaped data for the run."""
+    import keras
+    import numpy as np
+
+    from digit_recognizer.training.fit import compile_model, make_optimizer, seed_everything
+
+    seed_everything(0)
+    precision.apply(precision.resolve(args.precision))
+    recipe = catalog.recipe_for(args.model, batch_size=BATCH)
+    optimizer = make_optimizer(recipe, steps_per_epoch=1500, fused=args.fused_adam)
+    model = compile_model(catalog.build(args.model), optimizer, args.steps_per_execution)
+    rng = np.random.default_rng(0)
+    images = (args.executions + 1) * args.steps_per_execution * BATCH
+    x = rng.random((images, 28, 28, 1), dtype=np.float32)
+    y = rng.integers(0, 10, images)
+    warm = args.steps_per_execution * BATCH
+    model.fit(x[:warm], y[:warm], batch_size=BATCH, epochs=1, verbose=0, shuffle=False)
+    return keras, model, x[warm:], y[warm:]
+
+
+def collect_tf(args: argparse.Namespace) -> dict:
+    """Op time per part of a step (summed over TensorFlow's threads) and the step's wall time."""
+    import tensorflow as tf
+    from tensorflow.tsl.profiler.protobuf import xplane_pb2
+
+    _, model, x, y = _training(args)
+    steps = len(y) // BATCH
+    with tempfile.TemporaryDirectory() as logdir:
+        tf.profiler.experimental.start(logdir)
+        start = time.perf_counter()
+        model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0, shuffle=False)
+        wall = time.perf_counter() - start
+        tf.profiler.experimental.stop()
+        space = xplane_pb2.XSpace()
+        space.ParseFromString(next(Path(logdir).rglob("*.xplane.pb")).read_bytes())
+    host = next(plane for plane in space.planes if plane.name == "/host:CPU")
+    parts: Counter[str] = Counter()
+    ops: Counter[str] = Counter()
+    graph = 0.0
+    for line in host.lines:
+        for event in line.events:
+            name = host.event_metadata[event.metadata_id].name
+            seconds = event.duration_ps / 1e12
+            if line.name.startswith("tf_Compute") and ":" in name and not name.startswith(("Executor", "Thread")):
+                parts[part_of(name)] += seconds
+                ops[name.rpartition(":")[2]] += seconds
+            elif line.name == "python" and name.startswith("EagerLocalExecute: __inference_multi_step_on_iterator"):
+                graph += seconds
+    return {"steps": steps, "wall_s": wall, "graph_s": graph, "parts_s": dict(parts),
+            "top_ops_s": dict(ops.most_common(15))}
+
+
+def collect_onednn(args: argparse.Namespace) -> None:
+    """Run the timed execution between markers; oneDNN logs every primitive it runs to stdout."""
+    _, model, x, y = _training(args)
+    print(BEGIN, flush=True)
+    model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0, shuffle=False)
+    print(END, flush=True)
+
+
+def parse_onednn(stdout: str, steps: int) -> dict:
+    """Primitive time per step by (kind, propagation, kernel), and the GFLOP/s of the compute-bound ones."""
+    inside = stdout.partition(BEGIN)[2].partition(END)[0]
+    rows: dict[tuple[str, str, str], dict[str, float]] = defaultdict(lambda: {"ms": 0.0, "flop": 0.0, "calls": 0})
+    for line in inside.splitlines():
+        match = ONEDNN_LINE.match(line.strip())
+        if not match:
+            continue
+        kind, impl, prop = match["kind"], match["impl"], match["prop"]
+        isa = impl.split(":")[-1] if ":" in impl else impl
+        row = rows[(kind, prop, isa or "-")]
+        row["ms"] += float(match["ms"]) / steps
+        row["flop"] += flops(kind, match["problem"]) / steps
+        row["calls"] += 1 / steps
+    return {" | ".join(key): value for key, value in sorted(rows.items(), key=lambda item: -item[1]["ms"])}
+
+
+def bf16_peak() -> float:
+    """This CPU's bf16 matmul rate in GFLOP/s, measured on a large square matmul (the practical ceiling)."""
+    import tensorflow as tf
+
+    size = 2048
+    a = tf.random.normal((size, size), dtype=tf.bfloat16)
+    b = tf.random.normal((size, size), dtype=tf.bfloat16)
+    matmul = tf.function(lambda: tf.linalg.matmul(a, b))
+    matmul().numpy()
+    start, runs = time.perf_counter(), 20
+    for _ in range(runs):
+        result = matmul()
+    result.numpy()
+    return 2 * size**3 * runs / (time.perf_counter() - start) / 1e9
+
+
+def _child(args: argparse.Namespace, collect: str, env: dict[str, str]) -> str:
+    command = [sys.executable, "-m", "benchmarks.step_profile", "--collect", collect, "--model", args.model,
+               "--precision", args.precision, "--steps-per-execution", str(args.steps_per_execution),
+               "--executions", str(args.executions), "--fused-adam" if args.fused_adam else "--keras-adam"]
+    done = subprocess.run(command, cwd=REPO_ROOT, env={**os.environ, **env}, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise UserError(f"the {collect} profile failed: {done.stderr.strip().splitlines()[-1:]}")
+    return done.stdout
+
+
+def table(args: argparse.Namespace, tf_profile: dict, kernels: dict, peak: float) -> str:
+    steps = tf_profile["steps"]
+    wall_ms = 1000 * tf_profile["wall_s"] / steps
+    graph_ms = 1000 * tf_profile["graph_s"] / steps
+    op_total = sum(tf_profile["parts_s"].values())
+    reorder_ms = sum(row["ms"] for key, row in kernels.items() if key.startswith("reorder"))
+    lines = [f"`python -m benchmarks.step_profile --model {args.model}` on {cpu_name()}; policy "
+             f"{precision.resolve(args.precision)}, batch {BATCH}, {args.steps_per_execution} steps per execution, "
+             f"{'fused' if args.fused_adam else 'Keras'} Adam; {steps} profiled steps.", "",
+             f"**One step: {wall_ms:.1f} ms wall ({BATCH * 1000 / wall_ms:.0f} img/s)**, of which the compiled "
+             f"graph runs {graph_ms:.1f} ms and the Python and Keras side adds {wall_ms - graph_ms:.1f} ms. "
+             "TensorFlow runs up to two ops at once, so op times below are summed over its threads.", "",
+             "| part of a step | op ms per step | share of op time |", "|---|---:|---:|"]
+    for part in PARTS:
+        seconds = tf_profile["parts_s"].get(part, 0.0)
+        lines.append(f"| {part} | {1000 * seconds / steps:.1f} | {100 * seconds / op_total:.1f}% |")
+    lines.append(f"| Python and Keras overhead (wall − graph) | {wall_ms - graph_ms:.1f} | |")
+    lines += ["", f"oneDNN layout reorders inside those ops: {reorder_ms:.1f} ms per step.", "",
+              f"oneDNN primitives (`ONEDNN_VERBOSE=profile_exec`); this CPU's measured bf16 matmul peak: {peak:.0f} "
+              "GFLOP/s.", "", "| primitive | propagation | kernel ISA | calls per step | ms per step | GFLOP/s "
+              "| of peak |", "|---|---|---|---:|---:|---:|---:|"]
+    for key, row in kernels.items():
+        kind, prop, isa = key.split(" | ")
+        rate = row["flop"] / row["ms"] / 1e6 if row["flop"] and row["ms"] else 0.0
+        shown = f"{rate:.0f} | {100 * rate / peak:.0f}%" if rate else " | "
+        lines.append(f"| {kind} | {prop} | {isa} | {row['calls']:.0f} | {row['ms']:.2f} | {shown} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--model", choices=catalog.MODEL_NAMES, default="vgg16")
+    p.add_argument("--precision", choices=precision.CHOICES, default=precision.AUTO)
+    p.add_argument("--steps-per-execution", type=options.positive_int, default=RunConfig.steps_per_execution)
+    p.add_argument("--executions", type=options.positive_int, default=1, help="compiled calls profiled (default: 1)")
+    adam = p.add_mutually_exclusive_group()
+    adam.add_argument("--fused-adam", dest="fused_adam", action="store_true", default=RunConfig.fused_adam,
+                      help="one fused kernel per variable for Adam's update" +
+                           (" (the default)" if RunConfig.fused_adam else ""))
+    adam.add_argument("--keras-adam", dest="fused_adam", action="store_false",
+                      help="Keras's own Adam update" + ("" if RunConfig.fused_adam else " (the default)"))
+    p.add_argument("--out-dir", type=Path, default=REPO_ROOT / PLOTS_DIRNAME, help="where results are written")
+    p.add_argument("--collect", choices=("tf", "onednn"), help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.collect == "tf":
+        print(RESULT + json.dumps(collect_tf(args)))
+        return 0
+    if args.collect == "onednn":
+        collect_onednn(args)
+        return 0
+    tf_stdout = _child(args, "tf", {})
+    tf_profile = json.loads(tf_stdout.rpartition(RESULT)[2])
+    kernels = parse_onednn(_child(args, "onednn", {"ONEDNN_VERBOSE": "profile_exec"}), tf_profile["steps"])
+    peak = bf16_peak()
+    stem = f"step_profile_{args.model}" + ("" if args.fused_adam == RunConfig.fused_adam else "_alternative")
+    save(args.out_dir, stem, {"model": args.model, "cpu": cpu_name(), "fused_adam": args.fused_adam,
+                              "tf": tf_profile, "onednn": kernels, "bf16_peak_gflops": peak},
+         table(args, tf_profile, kernels, peak))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(options.command(main))
