@@ -34,7 +34,7 @@ class RunConfig:
     steps_per_execution: int = 48
     jit_compile: bool = False
     # Adam's update as one kernel per variable (training.fused_adam); False: Keras's own ops.
-    fused_adam: bool = False
+    fused_adam: bool = True
     verbose: int = 1
     # Discard the state of an interrupted run instead of resuming it.
     fresh: bool = False

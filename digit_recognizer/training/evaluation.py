@@ -10,7 +10,7 @@ from sklearn.metrics import classification_report, confusion_matrix
 
 from digit_recognizer.geometry import NUM_CLASSES
 from digit_recognizer.training.data import Splits
-from digit_recognizer.training.fit import TrainingRun
+from digit_recognizer.training.fit import TrainingRun, batches
 
 CLASS_NAMES = [str(digit) for digit in range(NUM_CLASSES)]
 
@@ -30,7 +30,8 @@ class Evaluation:
 def evaluate(run: TrainingRun, splits: Splits, batch_size: int = 256) -> Evaluation:
     """Train/validation figures from the last epoch (as Keras reports them); test scored once here."""
     model: keras.Model = run.model
-    probabilities = model.predict(splits.x_test, batch_size=batch_size, verbose=0)
+    test = batches(splits.x_test, splits.y_test, batch_size)
+    probabilities = model.predict(test["x"], batch_size=test.get("batch_size"), verbose=0)
     # Like Keras's train/validation loss, the test loss includes the weight penalties (the CNN's L2).
     penalty = sum(float(keras.ops.convert_to_numpy(loss)) for loss in model.losses)
     cross_entropy = keras.losses.SparseCategoricalCrossentropy()(splits.y_test, probabilities)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import keras
+import numpy as np
 
 from digit_recognizer.errors import UserError
 from digit_recognizer.training.augment import AugmentedBatches, EpochSync
@@ -93,14 +94,36 @@ class EpochTimer(keras.callbacks.Callback):
             logs["seconds"] = time.perf_counter() - self._start
 
 
+def batches(x: np.ndarray, y: np.ndarray, batch_size: int, shuffle_seed: int | None = None) -> object:
+    """The arrays in batches as a ``tf.data`` pipeline, reshuffled every epoch when ``shuffle_seed`` is given.
+
+    What ``fit`` builds from NumPy arrays itself, without tf.data's autotuning: its background thread
+    sleeps up to ten seconds between rounds, and every epoch's iterator waits for it on the way out
+    (10–20 s of idle CPU per epoch measured for VGG16; ``docs/speed.md``). With another Keras backend the
+    arrays go to ``fit`` as they are.
+    """
+    if keras.backend.backend() != "tensorflow":
+        return {"x": x, "y": y, "batch_size": batch_size, "shuffle": shuffle_seed is not None}
+    import tensorflow as tf
+
+    images, labels = tf.constant(x), tf.constant(y)
+    order = tf.data.Dataset.range(len(y))
+    if shuffle_seed is not None:
+        order = order.shuffle(len(y), seed=shuffle_seed, reshuffle_each_iteration=True)
+    dataset = order.batch(batch_size).map(lambda index: (tf.gather(images, index), tf.gather(labels, index)))
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return {"x": dataset.prefetch(2).with_options(options)}
+
+
 def training_inputs(
     splits: Splits, recipe: Recipe, seed: int, batch_size: int
 ) -> tuple[dict, list[keras.callbacks.Callback]]:
-    """``fit`` arguments for the training split (arrays, or augmented batches) and the callbacks they need."""
+    """``fit`` arguments for the training split (batches, or augmented batches) and the callbacks they need."""
     if not recipe.augment:
-        return {"x": splits.x_train, "y": splits.y_train, "batch_size": batch_size, "shuffle": True}, []
-    batches = AugmentedBatches(splits.x_train, splits.y_train, batch_size, seed)
-    return {"x": batches}, [EpochSync(batches)]
+        return batches(splits.x_train, splits.y_train, batch_size, shuffle_seed=seed), []
+    augmented = AugmentedBatches(splits.x_train, splits.y_train, batch_size, seed)
+    return {"x": augmented}, [EpochSync(augmented)]
 
 
 def fit(
@@ -137,7 +160,7 @@ def fit(
     callbacks.insert(0, keras.callbacks.TerminateOnNaN())
     result = model.fit(
         **inputs,
-        validation_data=(splits.x_val, splits.y_val),
+        validation_data=_validation(splits, batch_size),
         epochs=recipe.epochs,
         callbacks=callbacks,
         verbose=config.verbose,
@@ -151,6 +174,11 @@ def fit(
     seconds = history.pop("seconds", [])
     per_epoch = {key: [float(value) for value in values] for key, values in history.items()}
     return TrainingRun(model=model, history=per_epoch, seconds=float(sum(seconds)))
+
+
+def _validation(splits: Splits, batch_size: int) -> object:
+    inputs = batches(splits.x_val, splits.y_val, batch_size)
+    return inputs["x"] if "y" not in inputs else (inputs["x"], inputs["y"])
 
 
 def read_history(path: Path) -> dict[str, list[float]]:

@@ -69,7 +69,8 @@ def test_results_table(study_run: tuple[Path, str]) -> None:
 def test_the_progress_bar_stops_at_the_epochs_steps(study_run: tuple[Path, str]) -> None:
     """200 images in batches of 32 are 7 steps; 48 steps per execution must not show 48/7."""
     _, stdout = study_run
-    counts = [(int(done), int(total)) for done, total in re.findall(r"(\d+)/(\d+) [━─]", stdout)]
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", stdout)
+    counts = [(int(done), int(total)) for done, total in re.findall(r"(\d+)/(\d+) [━─]", plain)]
     assert counts and all(total == 7 and done <= total for done, total in counts), counts
 
 
@@ -85,14 +86,15 @@ def test_training_one_model_keeps_the_others_rows(study_run: tuple[Path, str], m
 
 
 def test_cnn_learns_from_a_few_thousand_images(mnist_path: Path) -> None:
-    # Batch norm's moving statistics need a few hundred steps to settle before inference is accurate.
+    # Batch norm's moving statistics need several hundred steps to settle before inference is accurate
+    # (after 4 epochs seeds range from 78% to 94%; after 6 they pass 90%).
     splits = load_splits(mnist_path, limit=4000)
     seed_everything(0)
-    recipe = catalog.recipe_for("cnn", epochs=4, lr=1e-3)
+    recipe = catalog.recipe_for("cnn", epochs=6, lr=1e-3)
     trained = fit(build("cnn"), splits, recipe, RunConfig(verbose=0))
     predictions = trained.model.predict(splits.x_test, verbose=0).argmax(axis=1)
     accuracy = float(np.mean(predictions == splits.y_test))
-    assert accuracy > 0.9, f"CNN test accuracy {accuracy:.3f} after 4 epochs on 4,000 images"
+    assert accuracy > 0.9, f"CNN test accuracy {accuracy:.3f} after 6 epochs on 4,000 images"
 
 
 def test_steps_per_execution_does_not_change_training(tmp_path: Path, mnist_path: Path) -> None:
@@ -101,7 +103,7 @@ def test_steps_per_execution_does_not_change_training(tmp_path: Path, mnist_path
                            steps_per_execution=steps, output_dir=tmp_path / str(steps), verbose=0)
         run(config)
         record = json.loads(config.results_json.read_text())["models"]["ann"]
-        return {k: v for k, v in record.items() if k not in ("train_seconds", "steps_per_execution")}
+        return {k: v for k, v in record.items() if k not in ("train_seconds", "train_img_per_s", "steps_per_execution")}
 
     assert once(1) == once(48)
 
@@ -112,6 +114,7 @@ def test_same_seed_same_results(tmp_path: Path, mnist_path: Path) -> None:
                            output_dir=tmp_path / directory, verbose=0)
         run(config)
         records = json.loads(config.results_json.read_text())["models"]
-        return {name: {k: v for k, v in rec.items() if k != "train_seconds"} for name, rec in records.items()}
+        return {name: {k: v for k, v in rec.items() if k not in ("train_seconds", "train_img_per_s")}
+                for name, rec in records.items()}
 
     assert once("a") == once("b")
