@@ -225,9 +225,10 @@ def table(args: argparse.Namespace, tf_profile: dict, kernels: dict, peak: float
         lines.append(f"| {part} | {1000 * seconds / steps:.1f} | {100 * seconds / op_total:.1f}% |")
     lines.append(f"| Python and Keras overhead (wall − graph) | {wall_ms - graph_ms:.1f} | |")
     lines += ["", f"oneDNN layout reorders inside those ops: {reorder_ms:.1f} ms per step.", "",
-              f"oneDNN primitives (`ONEDNN_VERBOSE=profile_exec`); this CPU's measured bf16 matmul peak: {peak:.0f} "
-              "GFLOP/s.", "", "| primitive | propagation | kernel ISA | calls per step | ms per step | GFLOP/s "
-              "| of peak |", "|---|---|---|---:|---:|---:|---:|"]
+              f"oneDNN primitives (`ONEDNN_VERBOSE=profile_exec`); \"of best\" is against the best rate this CPU "
+              f"showed, {peak:.0f} GFLOP/s (a large bf16 matmul, or this step's fastest primitive if faster).", "",
+              "| primitive | propagation | kernel ISA | calls per step | ms per step | GFLOP/s | of best |",
+              "|---|---|---|---:|---:|---:|---:|"]
     for key, row in kernels.items():
         kind, prop, isa = key.split(" | ")
         rate = row["flop"] / row["ms"] / 1e6 if row["flop"] and row["ms"] else 0.0
@@ -260,11 +261,13 @@ def main() -> int:
     tf_stdout = _child(args, "tf", {})
     tf_profile = json.loads(tf_stdout.rpartition(RESULT)[2])
     kernels = parse_onednn(_child(args, "onednn", {"ONEDNN_VERBOSE": "profile_exec"}), tf_profile["steps"])
-    peak = bf16_peak()
+    # The best rate this CPU showed: a large bf16 matmul, or this step's fastest primitive if that beat it.
+    rates = [row["flop"] / row["ms"] / 1e6 for row in kernels.values() if row["flop"] and row["ms"]]
+    peak = max([bf16_peak(), *rates])
     stem = "step_profile" + ("" if args.model == "vgg16" else f"_{args.model}") + (
         "" if args.fused_adam == RunConfig.fused_adam else "_keras_adam" if RunConfig.fused_adam else "_fused_adam")
     save(args.out_dir, stem, {"model": args.model, "cpu": cpu_name(), "fused_adam": args.fused_adam,
-                              "tf": tf_profile, "onednn": kernels, "bf16_peak_gflops": peak},
+                              "tf": tf_profile, "onednn": kernels, "best_gflops": peak},
          table(args, tf_profile, kernels, peak))
     return 0
 

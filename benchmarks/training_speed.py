@@ -26,8 +26,8 @@ from digit_recognizer import catalog, options
 from digit_recognizer.outputs.paths import REPO_ROOT
 from digit_recognizer.training import precision
 from digit_recognizer.training.config import RunConfig
-from digit_recognizer.training.data import load_splits
-from digit_recognizer.training.fit import compile_model, make_optimizer, seed_everything
+from digit_recognizer.training.data import Splits, load_splits
+from digit_recognizer.training.fit import batches, compile_model, make_optimizer, seed_everything
 from digit_recognizer.training.recipes import STUDY
 
 BATCH = 32
@@ -41,6 +41,8 @@ class Setting:
     steps_per_execution: int = 1
     jit_compile: bool = False
     fused_adam: bool = False
+    # Batches from the project's tf.data pipeline (training.fit.batches) instead of NumPy arrays into fit.
+    pipeline: bool = False
 
 
 SEED, PROJECT = "seed", "project"
@@ -58,7 +60,7 @@ SETTINGS = {
 def project_default() -> Setting:
     config = RunConfig()
     return Setting(precision.resolve(config.precision), config.steps_per_execution, config.jit_compile,
-                   config.fused_adam)
+                   config.fused_adam, pipeline=True)
 
 
 class StepClock(keras.callbacks.Callback):
@@ -73,17 +75,40 @@ class StepClock(keras.callbacks.Callback):
         self.end = time.perf_counter()
 
 
-def throughput(name: str, setting: Setting, x: np.ndarray, y: np.ndarray, steps: int) -> dict[str, float]:
-    """Images per second training (``steps`` batches of 32) and predicting, under ``setting``."""
+def _model(name: str, setting: Setting) -> keras.Model:
     seed_everything(0)
     precision.apply(setting.policy)
     optimizer = make_optimizer(STUDY, steps_per_epoch=1500, fused=setting.fused_adam)
-    model = compile_model(catalog.build(name), optimizer, setting.steps_per_execution, setting.jit_compile)
+    return compile_model(catalog.build(name), optimizer, setting.steps_per_execution, setting.jit_compile)
+
+
+def _inputs(setting: Setting, x: np.ndarray, y: np.ndarray, shuffle: bool) -> dict:
+    if setting.pipeline:
+        return batches(x, y, BATCH, shuffle_seed=0 if shuffle else None)
+    return {"x": x, "y": y, "batch_size": BATCH, "shuffle": shuffle}
+
+
+def whole_epochs(name: str, setting: Setting, splits: Splits, epochs: int) -> float:
+    """Training images per second over whole epochs of the study's split, validation and epoch changes
+    included: what ``python test.py`` pays, per model."""
+    model = _model(name, setting)
+    validation = _inputs(setting, splits.x_val, splits.y_val, shuffle=False)
+    start = time.perf_counter()
+    model.fit(**_inputs(setting, splits.x_train, splits.y_train, shuffle=True), epochs=epochs, verbose=0,
+              validation_data=validation["x"] if setting.pipeline else (splits.x_val, splits.y_val))
+    seconds = time.perf_counter() - start
+    precision.apply(precision.FLOAT32)
+    return epochs * len(splits.y_train) / seconds
+
+
+def throughput(name: str, setting: Setting, x: np.ndarray, y: np.ndarray, steps: int) -> dict[str, float]:
+    """Images per second training (``steps`` batches of 32) and predicting, under ``setting``."""
+    model = _model(name, setting)
     warm = setting.steps_per_execution * BATCH * 2
     model.fit(x[:warm], y[:warm], batch_size=BATCH, epochs=1, verbose=0)  # tracing, allocation
     images = steps * BATCH
     clock = StepClock()
-    model.fit(x[:images], y[:images], batch_size=BATCH, epochs=1, verbose=0, shuffle=True, callbacks=[clock])
+    model.fit(**_inputs(setting, x[:images], y[:images], shuffle=True), epochs=1, verbose=0, callbacks=[clock])
     train = images / (clock.end - clock.start)
     model.predict(x[:256], batch_size=256, verbose=0)
     shown = min(4 * images, 2048)
@@ -110,6 +135,8 @@ def main() -> None:
                    help=f"training batches timed per model (default: {STEPS})")
     p.add_argument("--settings", type=options.name_list([*SETTINGS, PROJECT], "setting"),
                    default=f"{SEED},{PROJECT}", help=f"from: {', '.join([*SETTINGS, PROJECT])} (default: seed,project)")
+    p.add_argument("--epochs", type=options.positive_int, default=None,
+                   help="also time this many whole epochs of the study's split per model and setting")
     p.add_argument("--full-run", action="store_true", help="also time the whole default study end to end")
     args = p.parse_args()
     settings = {name: SETTINGS[name] if name != PROJECT else project_default() for name in [SEED, *args.settings]}
@@ -121,20 +148,28 @@ def main() -> None:
         steps = args.steps or STEPS.get(model_name, 96)
         measured = {name: throughput(model_name, setting, splits.x_train, splits.y_train, steps)
                     for name, setting in settings.items()}
-        base = measured[SEED]["train_img_per_s"]
+        if args.epochs:
+            for name, setting in settings.items():
+                measured[name]["epochs_img_per_s"] = whole_epochs(model_name, setting, splits, args.epochs)
+        base = measured[SEED]
         results["models"][model_name] = measured
         for name, figures in measured.items():
+            whole = figures.get("epochs_img_per_s")
+            epochs = f" | {whole:.0f} | {whole / base['epochs_img_per_s']:.2f}×" if whole else ""
             rows.append(f"| {model_name.upper()} | {name} | {figures['train_img_per_s']:.0f} "
-                        f"| {figures['train_img_per_s'] / base:.2f}× | {figures['inference_img_per_s']:.0f} |")
+                        f"| {figures['train_img_per_s'] / base['train_img_per_s']:.2f}×{epochs} "
+                        f"| {figures['inference_img_per_s']:.0f} |")
             print(rows[-1], flush=True)
     table = (f"{cpu_name()}; batch {BATCH}, {args.steps or STEPS} timed training batches per model and setting.\n"
              + "".join(f"- {name}: {setting}\n" for name, setting in settings.items()) + "\n"
-             "| model | setting | train img/s | vs the seed's way | inference img/s |\n|---|---|---:|---:|---:|\n"
+             + ("| model | setting | steady train img/s | vs the seed's way"
+                + (f" | {args.epochs} whole epochs img/s | vs the seed's way" if args.epochs else "")
+                + " | inference img/s |\n|---|---|---:|---:|" + ("---:|---:|" if args.epochs else "") + "---:|\n")
              + "\n".join(rows) + "\n")
     if args.full_run:
         results["full_run_seconds"] = full_run(args.data)
         table += f"\nFull default run (`python test.py`): {results['full_run_seconds']:.0f} s\n"
-    save(args.out_dir, "training_speed", results, table)
+    save(args.out_dir, "training_speed" + ("_epochs" if args.epochs else ""), results, table)
 
 
 if __name__ == "__main__":
