@@ -113,7 +113,8 @@ def batches(x: np.ndarray, y: np.ndarray, batch_size: int, shuffle_seed: int | N
     dataset = order.batch(batch_size).map(lambda index: (tf.gather(images, index), tf.gather(labels, index)))
     options = tf.data.Options()
     options.autotune.enabled = False
-    return {"x": dataset.prefetch(2).with_options(options)}
+    # Shuffled here already; fit's own shuffle would only warn that it ignores a dataset.
+    return {"x": dataset.prefetch(2).with_options(options), "shuffle": False}
 
 
 def training_inputs(
