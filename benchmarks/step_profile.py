@@ -73,22 +73,16 @@ def part_of(op: str) -> str:
 
 
 def flops(kind: str, problem: str) -> float:
-    """Multiply-adds × 2 of a oneDNN convolution or matmul, from its problem descriptor."""
+    """Multiply-adds × 2 of a oneDNN convolution, matmul or inner product, from its problem descriptor."""
+    size = {key: int(value) for key, value in re.findall(r"([a-z]+)(\d+)", problem)}
     if kind == "convolution":
-        size = {key: int(value) for key, value in re.findall(r"([a-z]+)(\d+)", problem)}
-        groups = size.get("g", 1)
-        return (2.0 * size["mb"] * size["ic"] * size["oc"] / groups * size.get("oh", 1) * size.get("ow", 1)
-                * size.get("kh", 1) * size.get("kw", 1))
-    if kind == "matmul" or kind == "inner_product":
-        dims = [int(value) for value in re.findall(r"\d+", problem.split(":")[-1])]
-        if kind == "matmul" and len(dims) >= 3:
-            shapes = [[int(v) for v in part.split("x")] for part in problem.split(":") if "x" in part]
-            if len(shapes) >= 2:
-                m, k = shapes[0][-2], shapes[0][-1]
-                return 2.0 * m * k * shapes[1][-1]
-        size = {key: int(value) for key, value in re.findall(r"([a-z]+)(\d+)", problem)}
-        if {"mb", "ic", "oc"} <= set(size):
-            return 2.0 * size["mb"] * size["ic"] * size["oc"]
+        return (2.0 * size["mb"] * size["ic"] * size["oc"] / size.get("g", 1) * size.get("oh", 1)
+                * size.get("ow", 1) * size.get("kh", 1) * size.get("kw", 1))
+    shapes = [[int(v) for v in part.split("x")] for part in problem.split(":") if "x" in part]
+    if kind == "matmul" and len(shapes) >= 2:
+        return 2.0 * shapes[0][-2] * shapes[0][-1] * shapes[1][-1]
+    if kind == "inner_product" and {"mb", "ic", "oc"} <= set(size):
+        return 2.0 * size["mb"] * size["ic"] * size["oc"]
     return 0.0
 
 
