@@ -9,7 +9,7 @@ precision and steps per execution) and profiles one whole compiled execution twi
   AVX512-BF16 or plain AVX-512) and how long, with the convolutions' and matmuls' achieved GFLOP/s against
   this CPU's measured bf16 matmul peak.
 
-    python -m benchmarks.step_profile --model vgg16 [--precision auto] [--fused-adam | --keras-adam]
+    python -m benchmarks.step_profile --model vgg16 [--precision auto] [--keras-adam] [--tf-conv-gradients]
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from benchmarks.common import cpu_name, save
 from digit_recognizer import catalog, options
 from digit_recognizer.errors import UserError
 from digit_recognizer.outputs.paths import PLOTS_DIRNAME, REPO_ROOT
-from digit_recognizer.training import precision
+from digit_recognizer.training import conv_gradients, precision
 from digit_recognizer.training.config import RunConfig
 
 BATCH = 32
@@ -47,6 +47,8 @@ def part_of(op: str) -> str:
     """The part of a step a TensorFlow op (``scope/name:OpType`` as the profiler names it) belongs to."""
     scope, _, kind = op.rpartition(":")
     scope = scope.lower()
+    if conv_gradients.SCOPE in scope and kind != "Cast":
+        return "convolution backward-weights"
     if "/adam/" in scope or scope.startswith("adam/") or kind.startswith("ResourceApply"):
         return "optimizer update"
     if kind == "Cast":
@@ -97,7 +99,8 @@ def _training(args: argparse.Namespace):
     precision.apply(precision.resolve(args.precision))
     recipe = catalog.recipe_for(args.model, batch_size=BATCH)
     optimizer = make_optimizer(recipe, steps_per_epoch=1500, fused=args.fused_adam)
-    model = compile_model(catalog.build(args.model), optimizer, args.steps_per_execution)
+    model = compile_model(catalog.build(args.model), optimizer, args.steps_per_execution,
+                          matmul_gradients=not args.tf_conv_gradients)
     rng = np.random.default_rng(0)
     images = (args.executions + 1) * args.steps_per_execution * BATCH
     x = rng.random((images, 28, 28, 1), dtype=np.float32)
@@ -193,6 +196,7 @@ def _child(args: argparse.Namespace, collect: str, env: dict[str, str]) -> str:
     command = [sys.executable, "-m", "benchmarks.step_profile", "--collect", collect, "--model", args.model,
                "--precision", args.precision, "--steps-per-execution", str(args.steps_per_execution),
                "--executions", str(args.executions), "--fused-adam" if args.fused_adam else "--keras-adam"]
+    command += ["--tf-conv-gradients"] if args.tf_conv_gradients else []
     done = subprocess.run(command, cwd=REPO_ROOT, env={**os.environ, **env}, capture_output=True, text=True)
     if done.returncode != 0:
         raise UserError(f"the {collect} profile failed: {done.stderr.strip().splitlines()[-1:]}")
@@ -207,7 +211,9 @@ def table(args: argparse.Namespace, tf_profile: dict, kernels: dict, peak: float
     reorder_ms = sum(row["ms"] for key, row in kernels.items() if key.startswith("reorder"))
     lines = [f"`python -m benchmarks.step_profile --model {args.model}` on {cpu_name()}; policy "
              f"{precision.resolve(args.precision)}, batch {BATCH}, {args.steps_per_execution} steps per execution, "
-             f"{'fused' if args.fused_adam else 'Keras'} Adam; {steps} profiled steps.", "",
+             f"{'fused' if args.fused_adam else 'Keras'} Adam, "
+             f"{'TensorFlow' if args.tf_conv_gradients else 'small-map matrix-product'} convolution weight "
+             f"gradients; {steps} profiled steps.", "",
              f"**One step: {wall_ms:.1f} ms wall ({BATCH * 1000 / wall_ms:.0f} img/s)**, of which the compiled "
              f"graph runs {graph_ms:.1f} ms and the Python and Keras side adds {wall_ms - graph_ms:.1f} ms between "
              f"compiled calls ({args.executions} profiled; `fit`'s start-up, once per epoch, took "
@@ -243,6 +249,9 @@ def main() -> int:
                            (" (the default)" if RunConfig.fused_adam else ""))
     adam.add_argument("--keras-adam", dest="fused_adam", action="store_false",
                       help="Keras's own Adam update" + ("" if RunConfig.fused_adam else " (the default)"))
+    p.add_argument("--tf-conv-gradients", action="store_true",
+                   help="TensorFlow's own kernel for every convolution weight gradient (default: matrix products "
+                        "on small maps, as training does)")
     p.add_argument("--out-dir", type=Path, default=REPO_ROOT / PLOTS_DIRNAME, help="where results are written")
     p.add_argument("--collect", choices=("tf", "onednn"), help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -259,8 +268,10 @@ def main() -> int:
     rates = [row["flop"] / row["ms"] / 1e6 for row in kernels.values() if row["flop"] and row["ms"]]
     peak = max([bf16_peak(), *rates])
     stem = "step_profile" + ("" if args.model == "vgg16" else f"_{args.model}") + (
-        "" if args.fused_adam == RunConfig.fused_adam else "_keras_adam" if RunConfig.fused_adam else "_fused_adam")
+        "" if args.fused_adam == RunConfig.fused_adam else "_keras_adam" if RunConfig.fused_adam else "_fused_adam") + (
+        "_tf_conv_gradients" if args.tf_conv_gradients else "")
     save(args.out_dir, stem, {"model": args.model, "cpu": cpu_name(), "fused_adam": args.fused_adam,
+                              "matmul_gradients": not args.tf_conv_gradients,
                               "tf": tf_profile, "onednn": kernels, "best_gflops": peak},
          table(args, tf_profile, kernels, peak))
     return 0

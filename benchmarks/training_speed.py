@@ -41,6 +41,8 @@ class Setting:
     steps_per_execution: int = 1
     jit_compile: bool = False
     fused_adam: bool = False
+    # Small maps' convolution weight gradients by matrix products (training.conv_gradients).
+    matmul_gradients: bool = False
     # Batches from the project's tf.data pipeline (training.fit.batches) instead of NumPy arrays into fit.
     pipeline: bool = False
 
@@ -54,13 +56,15 @@ SETTINGS = {
     "bf16+spe": Setting(precision.MIXED_BF16, steps_per_execution=48),
     "bf16+xla": Setting(precision.MIXED_BF16, jit_compile=True),
     "bf16+spe+fused": Setting(precision.MIXED_BF16, steps_per_execution=48, fused_adam=True),
+    "bf16+spe+fused+matmul": Setting(precision.MIXED_BF16, steps_per_execution=48, fused_adam=True,
+                                     matmul_gradients=True),
 }
 
 
 def project_default() -> Setting:
     config = RunConfig()
     return Setting(precision.resolve(config.precision), config.steps_per_execution, config.jit_compile,
-                   config.fused_adam, pipeline=True)
+                   config.fused_adam, config.matmul_gradients, pipeline=True)
 
 
 class StepClock(keras.callbacks.Callback):
@@ -79,7 +83,8 @@ def _model(name: str, setting: Setting) -> keras.Model:
     seed_everything(0)
     precision.apply(setting.policy)
     optimizer = make_optimizer(STUDY, steps_per_epoch=1500, fused=setting.fused_adam)
-    return compile_model(catalog.build(name), optimizer, setting.steps_per_execution, setting.jit_compile)
+    return compile_model(catalog.build(name), optimizer, setting.steps_per_execution, setting.jit_compile,
+                         setting.matmul_gradients)
 
 
 def _inputs(setting: Setting, x: np.ndarray, y: np.ndarray, shuffle: bool) -> dict:

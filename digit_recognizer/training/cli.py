@@ -45,6 +45,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--xla", action="store_true", help="compile the training step with XLA")
     parser.add_argument("--keras-adam", action="store_true",
                         help="Keras's own Adam ops instead of the fused kernel (the same update, slower)")
+    parser.add_argument("--tf-conv-gradients", action="store_true",
+                        help="TensorFlow's own kernel for every convolution weight gradient instead of matrix "
+                             "products on small maps (the same gradients, slower on a CPU)")
     parser.add_argument("--strategy", choices=distribute.CHOICES, default=distribute.DEFAULT,
                         help="default: one device; mirrored: tf.distribute.MirroredStrategy over all local GPUs "
                              "or --devices; multiworker: one process per machine, data-parallel over all their "
@@ -78,6 +81,7 @@ def to_config(args: argparse.Namespace) -> RunConfig:
         steps_per_execution=args.steps_per_execution,
         jit_compile=args.xla,
         fused_adam=not args.keras_adam,
+        matmul_gradients=not args.tf_conv_gradients,
         verbose=0 if args.quiet else 1,
         fresh=args.fresh,
         strategy="mirrored" if args.split_cpu else args.strategy,

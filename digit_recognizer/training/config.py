@@ -35,6 +35,8 @@ class RunConfig:
     jit_compile: bool = False
     # Adam's update as one kernel per variable (training.fused_adam); False: Keras's own ops.
     fused_adam: bool = True
+    # Small maps' convolution weight gradients by matrix products (training.conv_gradients); False: TensorFlow's.
+    matmul_gradients: bool = True
     verbose: int = 1
     # Discard the state of an interrupted run instead of resuming it.
     fresh: bool = False

@@ -117,6 +117,7 @@ def record(trained: TrainingRun, evaluation: Evaluation, recipe: Recipe, config:
         "steps_per_execution": config.steps_per_execution,
         "jit_compile": config.jit_compile,
         "fused_adam": config.fused_adam,
+        "matmul_gradients": config.matmul_gradients,
         "sizes": splits.sizes(),
     }
 

@@ -10,6 +10,7 @@ import tensorflow as tf
 from digit_recognizer import catalog
 from digit_recognizer.training.fit import compile_model
 from digit_recognizer.training.fused_adam import FusedAdam
+from tests.training.equivalence import train_both_ways
 
 
 @pytest.mark.parametrize(("lr", "steps"), [(1e-5, 200), (2e-3, 200)])
@@ -37,17 +38,8 @@ def test_same_gradients_give_the_same_weights_and_moments(lr: float, steps: int)
 
 def test_a_model_trains_the_same_with_either() -> None:
     """The study's CNN, its settings (lr 1e-5, batch 32), several steps per execution: same weights after 30 steps."""
-    rng = np.random.default_rng(1)
-    x = rng.random((32 * 30, 28, 28, 1), dtype=np.float32)
-    y = rng.integers(0, 10, len(x))
-    weights = []
-    for optimizer in (keras.optimizers.Adam(1e-5), FusedAdam(1e-5)):
-        keras.utils.set_random_seed(0)
-        model = compile_model(catalog.build("cnn"), optimizer, steps_per_execution=10)
-        initial = model.get_weights()
-        model.fit(x, y, batch_size=32, epochs=1, verbose=0, shuffle=False)
-        weights.append(model.get_weights())
-    moved = max(float(np.abs(after - before).max()) for after, before in zip(weights[0], initial, strict=True))
-    differ = max(float(np.abs(a - b).max()) for a, b in zip(*weights, strict=True))
+    moved, differ = train_both_ways(
+        lambda fused: compile_model(catalog.build("cnn"), (FusedAdam if fused else keras.optimizers.Adam)(1e-5),
+                                    steps_per_execution=10), steps=30)
     # Training feeds rounding back into the gradients; still, the two differ by under 1% of how far they moved.
     assert moved > 1e-5 and differ < 0.01 * moved, (differ, moved)
