@@ -9,7 +9,7 @@ precision and steps per execution) and profiles one whole compiled execution twi
   AVX512-BF16 or plain AVX-512) and how long, with the convolutions' and matmuls' achieved GFLOP/s against
   this CPU's measured bf16 matmul peak.
 
-    python -m benchmarks.step_profile --model vgg16 [--precision auto] [--keras-adam] [--tf-conv-gradients]
+    python -m benchmarks.step_profile --model vgg16 [--keras-adam] [--tf-conv-gradients] [--keras-batch-norm]
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def _training(args: argparse.Namespace):
     recipe = catalog.recipe_for(args.model, batch_size=BATCH)
     optimizer = make_optimizer(recipe, steps_per_epoch=1500, fused=args.fused_adam)
     model = compile_model(catalog.build(args.model), optimizer, args.steps_per_execution,
-                          matmul_gradients=not args.tf_conv_gradients)
+                          matmul_gradients=not args.tf_conv_gradients, fused_batch_norm=not args.keras_batch_norm)
     rng = np.random.default_rng(0)
     images = (args.executions + 1) * args.steps_per_execution * BATCH
     x = rng.random((images, 28, 28, 1), dtype=np.float32)
@@ -197,6 +197,7 @@ def _child(args: argparse.Namespace, collect: str, env: dict[str, str]) -> str:
                "--precision", args.precision, "--steps-per-execution", str(args.steps_per_execution),
                "--executions", str(args.executions), "--fused-adam" if args.fused_adam else "--keras-adam"]
     command += ["--tf-conv-gradients"] if args.tf_conv_gradients else []
+    command += ["--keras-batch-norm"] if args.keras_batch_norm else []
     done = subprocess.run(command, cwd=REPO_ROOT, env={**os.environ, **env}, capture_output=True, text=True)
     if done.returncode != 0:
         raise UserError(f"the {collect} profile failed: {done.stderr.strip().splitlines()[-1:]}")
@@ -213,7 +214,8 @@ def table(args: argparse.Namespace, tf_profile: dict, kernels: dict, peak: float
              f"{precision.resolve(args.precision)}, batch {BATCH}, {args.steps_per_execution} steps per execution, "
              f"{'fused' if args.fused_adam else 'Keras'} Adam, "
              f"{'TensorFlow' if args.tf_conv_gradients else 'small-map matrix-product'} convolution weight "
-             f"gradients; {steps} profiled steps.", "",
+             f"gradients, {'Keras' if args.keras_batch_norm else 'fused'} batch norm; {steps} profiled steps.",
+             "",
              f"**One step: {wall_ms:.1f} ms wall ({BATCH * 1000 / wall_ms:.0f} img/s)**, of which the compiled "
              f"graph runs {graph_ms:.1f} ms and the Python and Keras side adds {wall_ms - graph_ms:.1f} ms between "
              f"compiled calls ({args.executions} profiled; `fit`'s start-up, once per epoch, took "
@@ -252,6 +254,9 @@ def main() -> int:
     p.add_argument("--tf-conv-gradients", action="store_true",
                    help="TensorFlow's own kernel for every convolution weight gradient (default: matrix products "
                         "on small maps, as training does)")
+    p.add_argument("--keras-batch-norm", action="store_true",
+                   help="Keras's own ops for batch normalisation (default: TensorFlow's fused kernel, as training "
+                        "does)")
     p.add_argument("--out-dir", type=Path, default=REPO_ROOT / PLOTS_DIRNAME, help="where results are written")
     p.add_argument("--collect", choices=("tf", "onednn"), help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -269,9 +274,10 @@ def main() -> int:
     peak = max([bf16_peak(), *rates])
     stem = "step_profile" + ("" if args.model == "vgg16" else f"_{args.model}") + (
         "" if args.fused_adam == RunConfig.fused_adam else "_keras_adam" if RunConfig.fused_adam else "_fused_adam") + (
-        "_tf_conv_gradients" if args.tf_conv_gradients else "")
+        "_tf_conv_gradients" if args.tf_conv_gradients else "") + ("_keras_batch_norm" if args.keras_batch_norm else "")
     save(args.out_dir, stem, {"model": args.model, "cpu": cpu_name(), "fused_adam": args.fused_adam,
                               "matmul_gradients": not args.tf_conv_gradients,
+                              "fused_batch_norm": not args.keras_batch_norm,
                               "tf": tf_profile, "onednn": kernels, "best_gflops": peak},
          table(args, tf_profile, kernels, peak))
     return 0

@@ -43,6 +43,8 @@ class Setting:
     fused_adam: bool = False
     # Small maps' convolution weight gradients by matrix products (training.conv_gradients).
     matmul_gradients: bool = False
+    # Batch normalisation through TensorFlow's fused kernel (training.fused_batch_norm).
+    fused_batch_norm: bool = False
     # Batches from the project's tf.data pipeline (training.fit.batches) instead of NumPy arrays into fit.
     pipeline: bool = False
 
@@ -58,13 +60,15 @@ SETTINGS = {
     "bf16+spe+fused": Setting(precision.MIXED_BF16, steps_per_execution=48, fused_adam=True),
     "bf16+spe+fused+matmul": Setting(precision.MIXED_BF16, steps_per_execution=48, fused_adam=True,
                                      matmul_gradients=True),
+    "bf16+spe+fused+matmul+bn": Setting(precision.MIXED_BF16, steps_per_execution=48, fused_adam=True,
+                                        matmul_gradients=True, fused_batch_norm=True),
 }
 
 
 def project_default() -> Setting:
     config = RunConfig()
     return Setting(precision.resolve(config.precision), config.steps_per_execution, config.jit_compile,
-                   config.fused_adam, config.matmul_gradients, pipeline=True)
+                   config.fused_adam, config.matmul_gradients, config.fused_batch_norm, pipeline=True)
 
 
 class StepClock(keras.callbacks.Callback):
@@ -84,7 +88,7 @@ def _model(name: str, setting: Setting) -> keras.Model:
     precision.apply(setting.policy)
     optimizer = make_optimizer(STUDY, steps_per_epoch=1500, fused=setting.fused_adam)
     return compile_model(catalog.build(name), optimizer, setting.steps_per_execution, setting.jit_compile,
-                         setting.matmul_gradients)
+                         setting.matmul_gradients, setting.fused_batch_norm)
 
 
 def _inputs(setting: Setting, x: np.ndarray, y: np.ndarray, shuffle: bool) -> dict:

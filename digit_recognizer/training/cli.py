@@ -48,6 +48,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tf-conv-gradients", action="store_true",
                         help="TensorFlow's own kernel for every convolution weight gradient instead of matrix "
                              "products on small maps (the same gradients, slower on a CPU)")
+    parser.add_argument("--keras-batch-norm", action="store_true",
+                        help="Keras's own ops for batch normalisation instead of TensorFlow's fused kernel "
+                             "(the same maths, slower)")
     parser.add_argument("--strategy", choices=distribute.CHOICES, default=distribute.DEFAULT,
                         help="default: one device; mirrored: tf.distribute.MirroredStrategy over all local GPUs "
                              "or --devices; multiworker: one process per machine, data-parallel over all their "
@@ -82,6 +85,7 @@ def to_config(args: argparse.Namespace) -> RunConfig:
         jit_compile=args.xla,
         fused_adam=not args.keras_adam,
         matmul_gradients=not args.tf_conv_gradients,
+        fused_batch_norm=not args.keras_batch_norm,
         verbose=0 if args.quiet else 1,
         fresh=args.fresh,
         strategy="mirrored" if args.split_cpu else args.strategy,

@@ -37,6 +37,8 @@ class RunConfig:
     fused_adam: bool = True
     # Small maps' convolution weight gradients by matrix products (training.conv_gradients); False: TensorFlow's.
     matmul_gradients: bool = True
+    # Batch normalisation trained through TensorFlow's fused kernel (training.fused_batch_norm); False: Keras's ops.
+    fused_batch_norm: bool = True
     verbose: int = 1
     # Discard the state of an interrupted run instead of resuming it.
     fresh: bool = False

@@ -1,9 +1,9 @@
 """Weight gradients of convolutions on small feature maps, computed as one matrix product per kernel tap.
 
 TensorFlow's backward-weights kernel (oneDNN's, on a CPU) is slow on small maps with many channels: for
-VGG16's 3×3 maps at 512 channels it ran at 87 GFLOP/s where a matrix product of the same size runs at
-about 250, and on its 1×1 maps it spends 6 ms on a product that needs a tenth of one, because eight of the
-nine taps only ever see padding (``docs/speed.md``). The same gradient is, for each tap of the kernel,
+VGG16's 3×3 maps at 512 channels it ran at 87 GFLOP/s where the same work as matrix products runs at
+about 250, and on its 1×1 maps it computes nine taps of which eight only ever see padding
+(``docs/speed.md``). The same gradient is, for each tap of the kernel,
 (the input shifted by that tap)ᵀ · (the output's gradient): that is what this module computes, and taps
 that see only padding are zeros. The forward pass and the input's gradient stay TensorFlow's own, so the
 trained network is the same one to float rounding (``tests/training/test_conv_gradients.py``).
@@ -11,7 +11,7 @@ trained network is the same one to float rounding (``tests/training/test_conv_gr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import keras
 
@@ -23,7 +23,7 @@ SMALL_MAP_PIXELS = 7 * 7
 
 
 def use_matmul_weight_gradients(model: keras.Model) -> int:
-    """Make every eligible ``Conv2D`` in ``model`` compute its weight gradient on small maps by matrix products.
+    """Make every eligible ``Conv2D`` of ``model`` compute its weight gradient on small maps by matrix products.
 
     Eligible: stride 1, no dilation, no groups, channels last, "same" or "valid" padding, TensorFlow
     backend. Only how the layer runs changes (its ``convolution_op``), not its configuration or weights, so
@@ -31,18 +31,10 @@ def use_matmul_weight_gradients(model: keras.Model) -> int:
     """
     if keras.backend.backend() != "tensorflow":
         return 0
-    count = 0
-    for layer in _all_layers(model):
-        if _eligible(layer):
-            layer.convolution_op = _small_map_convolution(layer.convolution_op, layer.padding)
-            count += 1
-    return count
-
-
-def _all_layers(layer: keras.layers.Layer) -> Iterator[keras.layers.Layer]:
-    for child in getattr(layer, "layers", []):
-        yield child
-        yield from _all_layers(child)
+    layers = [layer for layer in model.layers if _eligible(layer)]
+    for layer in layers:
+        layer.convolution_op = _small_map_convolution(layer.convolution_op, layer.padding)
+    return len(layers)
 
 
 def _eligible(layer: keras.layers.Layer) -> bool:

@@ -17,6 +17,7 @@ from digit_recognizer.training.config import BACKUP_DIRNAME, RunConfig
 from digit_recognizer.training.conv_gradients import use_matmul_weight_gradients
 from digit_recognizer.training.data import Splits
 from digit_recognizer.training.fused_adam import FusedAdam
+from digit_recognizer.training.fused_batch_norm import use_fused_batch_norm
 from digit_recognizer.training.recipes import Recipe
 
 HISTORY_FILE = "history.csv"
@@ -63,6 +64,7 @@ def compile_model(
     steps_per_execution: int = 1,
     jit_compile: bool = False,
     matmul_gradients: bool = False,
+    fused_batch_norm: bool = False,
 ) -> keras.Model:
     """Sparse categorical cross-entropy on the softmax *probabilities*.
 
@@ -70,10 +72,13 @@ def compile_model(
     gradients; the loss here matches what the models output. ``steps_per_execution`` runs several
     batches per compiled call (same batches, same updates, less Python overhead per step);
     ``matmul_gradients`` computes small maps' convolution weight gradients by matrix products
-    (``training.conv_gradients``: the same gradients, faster on a CPU).
+    (``training.conv_gradients``) and ``fused_batch_norm`` trains batch normalisation through TensorFlow's
+    fused kernel (``training.fused_batch_norm``): the same maths, faster on a CPU.
     """
     if matmul_gradients:
         use_matmul_weight_gradients(model)
+    if fused_batch_norm:
+        use_fused_batch_norm(model)
     model.compile(
         optimizer=optimizer,
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=False),
@@ -153,7 +158,8 @@ def fit(
     batch_size = recipe.batch_size * replicas
     steps_per_epoch = math.ceil(len(splits.y_train) / batch_size)
     optimizer = make_optimizer(recipe, steps_per_epoch, config.fused_adam)
-    compile_model(model, optimizer, config.steps_per_execution, config.jit_compile, config.matmul_gradients)
+    compile_model(model, optimizer, config.steps_per_execution, config.jit_compile, config.matmul_gradients,
+                  config.fused_batch_norm)
     inputs, callbacks = training_inputs(splits, recipe, config.seed, batch_size)
     callbacks += [EpochTimer(), ExactProgbar()]
     if recipe.ema:

@@ -118,6 +118,7 @@ def record(trained: TrainingRun, evaluation: Evaluation, recipe: Recipe, config:
         "jit_compile": config.jit_compile,
         "fused_adam": config.fused_adam,
         "matmul_gradients": config.matmul_gradients,
+        "fused_batch_norm": config.fused_batch_norm,
         "sizes": splits.sizes(),
     }
 
