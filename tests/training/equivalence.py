@@ -11,8 +11,18 @@ import numpy as np
 def train_both_ways(compiled: Callable[[bool], keras.Model], steps: int) -> tuple[float, float]:
     """How far the weights moved, and how far the two ways ended apart, after ``steps`` batches of 32.
 
-    ``compiled(way)`` builds and compiles the model for ``way`` False, then True, from the same seed.
+    ``compiled(way)`` builds and compiles the model for ``way`` False, then True, from the same seed. Both run
+    in float32 whatever policy an earlier test left: the maths are compared here, bfloat16 rounding elsewhere.
     """
+    previous = keras.mixed_precision.global_policy()
+    keras.mixed_precision.set_global_policy("float32")
+    try:
+        return _train_both_ways(compiled, steps)
+    finally:
+        keras.mixed_precision.set_global_policy(previous)
+
+
+def _train_both_ways(compiled: Callable[[bool], keras.Model], steps: int) -> tuple[float, float]:
     rng = np.random.default_rng(1)
     x = rng.random((32 * steps, 28, 28, 1), dtype=np.float32)
     y = rng.integers(0, 10, len(x))
