@@ -30,9 +30,12 @@ from digit_recognizer import catalog, options
 from digit_recognizer.errors import UserError
 from digit_recognizer.outputs.paths import PLOTS_DIRNAME, REPO_ROOT
 from digit_recognizer.training import conv_gradients, precision
+from digit_recognizer.training.cli import add_kernel_options
 from digit_recognizer.training.config import RunConfig
 
 BATCH = 32
+# The switches back to Keras's and TensorFlow's own kernels (training.cli.add_kernel_options), as attributes.
+KERNEL_SWITCHES = ("keras_adam", "tf_conv_gradients", "keras_batch_norm")
 BEGIN, END, RESULT = "STEP_PROFILE_BEGIN", "STEP_PROFILE_END", "STEP_PROFILE_RESULT "
 # The parts of a step, in the order the table shows them.
 PARTS = ("convolution forward", "convolution backward-data", "convolution backward-weights", "dense layers",
@@ -98,7 +101,7 @@ def _training(args: argparse.Namespace):
     seed_everything(0)
     precision.apply(precision.resolve(args.precision))
     recipe = catalog.recipe_for(args.model, batch_size=BATCH)
-    optimizer = make_optimizer(recipe, steps_per_epoch=1500, fused=args.fused_adam)
+    optimizer = make_optimizer(recipe, steps_per_epoch=1500, fused=not args.keras_adam)
     model = compile_model(catalog.build(args.model), optimizer, args.steps_per_execution,
                           matmul_gradients=not args.tf_conv_gradients, fused_batch_norm=not args.keras_batch_norm)
     rng = np.random.default_rng(0)
@@ -195,9 +198,8 @@ def bf16_peak() -> float:
 def _child(args: argparse.Namespace, collect: str, env: dict[str, str]) -> str:
     command = [sys.executable, "-m", "benchmarks.step_profile", "--collect", collect, "--model", args.model,
                "--precision", args.precision, "--steps-per-execution", str(args.steps_per_execution),
-               "--executions", str(args.executions), "--fused-adam" if args.fused_adam else "--keras-adam"]
-    command += ["--tf-conv-gradients"] if args.tf_conv_gradients else []
-    command += ["--keras-batch-norm"] if args.keras_batch_norm else []
+               "--executions", str(args.executions)]
+    command += [f"--{name.replace('_', '-')}" for name in KERNEL_SWITCHES if getattr(args, name)]
     done = subprocess.run(command, cwd=REPO_ROOT, env={**os.environ, **env}, capture_output=True, text=True)
     if done.returncode != 0:
         raise UserError(f"the {collect} profile failed: {done.stderr.strip().splitlines()[-1:]}")
@@ -212,7 +214,7 @@ def table(args: argparse.Namespace, tf_profile: dict, kernels: dict, peak: float
     reorder_ms = sum(row["ms"] for key, row in kernels.items() if key.startswith("reorder"))
     lines = [f"`python -m benchmarks.step_profile --model {args.model}` on {cpu_name()}; policy "
              f"{precision.resolve(args.precision)}, batch {BATCH}, {args.steps_per_execution} steps per execution, "
-             f"{'fused' if args.fused_adam else 'Keras'} Adam, "
+             f"{'Keras' if args.keras_adam else 'fused'} Adam, "
              f"{'TensorFlow' if args.tf_conv_gradients else 'small-map matrix-product'} convolution weight "
              f"gradients, {'Keras' if args.keras_batch_norm else 'fused'} batch norm; {steps} profiled steps.",
              "",
@@ -245,18 +247,7 @@ def main() -> int:
     p.add_argument("--precision", choices=precision.CHOICES, default=precision.AUTO)
     p.add_argument("--steps-per-execution", type=options.positive_int, default=RunConfig.steps_per_execution)
     p.add_argument("--executions", type=options.positive_int, default=2, help="compiled calls profiled (default: 2)")
-    adam = p.add_mutually_exclusive_group()
-    adam.add_argument("--fused-adam", dest="fused_adam", action="store_true", default=RunConfig.fused_adam,
-                      help="one fused kernel per variable for Adam's update" +
-                           (" (the default)" if RunConfig.fused_adam else ""))
-    adam.add_argument("--keras-adam", dest="fused_adam", action="store_false",
-                      help="Keras's own Adam update" + ("" if RunConfig.fused_adam else " (the default)"))
-    p.add_argument("--tf-conv-gradients", action="store_true",
-                   help="TensorFlow's own kernel for every convolution weight gradient (default: matrix products "
-                        "on small maps, as training does)")
-    p.add_argument("--keras-batch-norm", action="store_true",
-                   help="Keras's own ops for batch normalisation (default: TensorFlow's fused kernel, as training "
-                        "does)")
+    add_kernel_options(p)
     p.add_argument("--out-dir", type=Path, default=REPO_ROOT / PLOTS_DIRNAME, help="where results are written")
     p.add_argument("--collect", choices=("tf", "onednn"), help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -272,10 +263,9 @@ def main() -> int:
     # The best rate this CPU showed: a large bf16 matmul, or this step's fastest primitive if that beat it.
     rates = [row["flop"] / row["ms"] / 1e6 for row in kernels.values() if row["flop"] and row["ms"]]
     peak = max([bf16_peak(), *rates])
-    stem = "step_profile" + ("" if args.model == "vgg16" else f"_{args.model}") + (
-        "" if args.fused_adam == RunConfig.fused_adam else "_keras_adam" if RunConfig.fused_adam else "_fused_adam") + (
-        "_tf_conv_gradients" if args.tf_conv_gradients else "") + ("_keras_batch_norm" if args.keras_batch_norm else "")
-    save(args.out_dir, stem, {"model": args.model, "cpu": cpu_name(), "fused_adam": args.fused_adam,
+    stem = "step_profile" + ("" if args.model == "vgg16" else f"_{args.model}") + "".join(
+        f"_{name}" for name in KERNEL_SWITCHES if getattr(args, name))
+    save(args.out_dir, stem, {"model": args.model, "cpu": cpu_name(), "fused_adam": not args.keras_adam,
                               "matmul_gradients": not args.tf_conv_gradients,
                               "fused_batch_norm": not args.keras_batch_norm,
                               "tf": tf_profile, "onednn": kernels, "best_gflops": peak},

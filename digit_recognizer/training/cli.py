@@ -22,6 +22,18 @@ INTERRUPTED = ("interrupted; files written so far are complete. Run the same com
                "from the last completed epoch (or add --fresh to start over).")
 
 
+def add_kernel_options(parser: argparse.ArgumentParser) -> None:
+    """The switches back from the project's faster training kernels to Keras's and TensorFlow's own."""
+    parser.add_argument("--keras-adam", action="store_true",
+                        help="Keras's own Adam ops instead of the fused kernel (the same update, slower)")
+    parser.add_argument("--tf-conv-gradients", action="store_true",
+                        help="TensorFlow's own kernel for every convolution weight gradient instead of matrix "
+                             "products on small maps (the same gradients, slower on a CPU)")
+    parser.add_argument("--keras-batch-norm", action="store_true",
+                        help="Keras's own ops for batch normalisation instead of TensorFlow's fused kernel "
+                             "(the same maths, slower)")
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--models", type=options.name_list(MODEL_NAMES), default=list(STUDY_MODELS),
                         help=f"comma-separated models to train, from {','.join(MODEL_NAMES)} "
@@ -43,14 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--steps-per-execution", type=options.positive_int, default=RunConfig.steps_per_execution,
                         help="batches per compiled call: less per-step overhead, same training (default: 48)")
     parser.add_argument("--xla", action="store_true", help="compile the training step with XLA")
-    parser.add_argument("--keras-adam", action="store_true",
-                        help="Keras's own Adam ops instead of the fused kernel (the same update, slower)")
-    parser.add_argument("--tf-conv-gradients", action="store_true",
-                        help="TensorFlow's own kernel for every convolution weight gradient instead of matrix "
-                             "products on small maps (the same gradients, slower on a CPU)")
-    parser.add_argument("--keras-batch-norm", action="store_true",
-                        help="Keras's own ops for batch normalisation instead of TensorFlow's fused kernel "
-                             "(the same maths, slower)")
+    add_kernel_options(parser)
     parser.add_argument("--strategy", choices=distribute.CHOICES, default=distribute.DEFAULT,
                         help="default: one device; mirrored: tf.distribute.MirroredStrategy over all local GPUs "
                              "or --devices; multiworker: one process per machine, data-parallel over all their "

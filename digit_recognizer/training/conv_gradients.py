@@ -63,7 +63,8 @@ def _small_map_convolution(convolution: Callable, padding: str) -> Callable:
                 dx = tf.raw_ops.Conv2DBackpropInput(
                     input_sizes=tf.shape(x), filter=k, out_backprop=upstream, strides=[1, 1, 1, 1],
                     padding=padding.upper())
-                return dx, weight_gradient(x, upstream, k.shape, padding)
+                with tf.name_scope(SCOPE):
+                    return dx, weight_gradient(x, upstream, k.shape, padding)
 
             return convolution(x, k), gradients
 
@@ -77,11 +78,6 @@ def weight_gradient(x, upstream, kernel_shape, padding: str):
     """d loss / d kernel of a stride-1 NHWC convolution: one (shifted input)ᵀ · upstream product per tap."""
     import tensorflow as tf
 
-    with tf.name_scope(SCOPE):
-        return _tap_products(tf, x, upstream, kernel_shape, padding)
-
-
-def _tap_products(tf, x, upstream, kernel_shape, padding: str):
     rows, cols, channels_in, channels_out = kernel_shape
     height, width = x.shape[1], x.shape[2]
     out_h, out_w = upstream.shape[1], upstream.shape[2]
