@@ -5,7 +5,7 @@ and from digits drawn with clean pen strokes (as with a mouse;
 :func:`~digit_recognizer.synthetic.sketches.pen_digit_strokes`),
 and the fit family of non-digit sketches plus printed letters is drawn on the canvas; each drawing goes
 through the reader's own :func:`~digit_recognizer.reading.segment.propose`. A candidate made of ≥ 90% one digit's ink
-and holding ≥ 90% of that digit is a whole digit; one that is mostly several digits or a small part of one
+and holding ≥ 90% of that digit is a whole digit; one that holds most of two digits, or is a small part of one,
 is not; anything in between is left out. Non-digit sketches give only negatives. MNIST's own training
 images are added as positives. The validation digits (the last 12,000) and the measure family of
 sketches are never used here.
@@ -37,7 +37,8 @@ from digit_recognizer.synthetic.sketches import FAMILIES, non_digits, pen_digit_
 from digit_recognizer.training.data import load_raw, split
 
 # A whole digit: ≥ 90% of the candidate's ink is one digit's, and it holds ≥ 90% of that digit. Digit parts:
-# under 60% of either (a fragment, or several digits). In between is ambiguous and left out.
+# under 60% of either (a fragment, or several digits), or most of two digits however unequal their ink (a thin 1
+# touching a 3 is a tenth of the pair's ink). In between is ambiguous and left out.
 WHOLE_SHARE, PART_SHARE = 0.9, 0.6
 # Letters the benchmark's measured family draws by hand: never fitted on, not even printed.
 MEASURED_LETTERS = "".join(kind.removeprefix("letter_") for kind in FAMILIES["measure"]
@@ -72,10 +73,12 @@ def label_candidates(image: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray,
         counts[0] = 0
         owner = int(counts.argmax())
         share = counts[owner] / max(1, mask.sum())
-        coverage = counts[owner] / max(1, totals[owner])
-        if share >= WHOLE_SHARE and coverage >= WHOLE_SHARE:
+        coverage = counts / np.maximum(1, totals)
+        several = np.count_nonzero(coverage >= PART_SHARE) > 1
+        if share >= WHOLE_SHARE and coverage[owner] >= WHOLE_SHARE:
             keep.append(index), labels.append(WHOLE)
-        elif (share < PART_SHARE or coverage < PART_SHARE) and not upright_bar(candidates.batch[index, ..., 0]):
+        elif (share < PART_SHARE or coverage[owner] < PART_SHARE or several) and not upright_bar(
+                candidates.batch[index, ..., 0]):
             keep.append(index), labels.append(PARTS)
     return candidates.batch[keep], np.array(labels, np.int64)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from scipy.sparse.csgraph import connected_components
 
 # Unless told the smallest digit size, a piece whose longer side is under this fraction of the picture's
 # shorter side is a speck; so is one under this fraction of the tallest piece.
@@ -24,6 +25,10 @@ MINOR_HEIGHT = 0.5
 # one's height and the horizontal gap between them at most this many heights of the larger.
 LINE_OVERLAP = 0.2
 LINE_GAP = 2.0
+# Pieces one above the other with a vertical gap under this fraction of the taller one's height are one glyph
+# broken in a stroke (a 2 whose join was lost, a 6's stem apart from its loop); lines of writing leave a visible
+# band between them, a quarter of a digit height or more.
+BROKEN_GAP = 0.15
 
 
 @dataclass(frozen=True)
@@ -83,15 +88,39 @@ def pieces(mask: np.ndarray, min_size: float | None = None) -> Pieces:
     return Pieces(labels=labels, ids=[i for i, _ in kept], boxes=[box for _, box in kept])
 
 
-def _stacked(a: Box, b: Box) -> bool:
-    """One above the other: sharing most of the narrower one's width, with no vertical overlap."""
+def _above_each_other(a: Box, b: Box) -> bool:
+    """Sharing most of the narrower one's width, and overlapping vertically less than lines of one row do."""
     shared = min(a.right, b.right) - max(a.x, b.x)
-    return shared >= 0.5 * min(a.w, b.w) and a.vertical_overlap(b) <= 0
+    return shared >= 0.5 * min(a.w, b.w) and a.vertical_overlap(b) < LINE_OVERLAP * min(a.h, b.h)
+
+
+def _broken(a: Box, b: Box) -> bool:
+    """Two parts of one glyph: one above the other with hardly a gap between them."""
+    return _above_each_other(a, b) and -a.vertical_overlap(b) < BROKEN_GAP * max(a.h, b.h)
+
+
+def _stacked(a: Box, b: Box) -> bool:
+    """One above the other with a visible band between them: on two lines."""
+    return _above_each_other(a, b) and not _broken(a, b)
+
+
+def glyphs(boxes: list[Box]) -> list[list[int]]:
+    """Indices of ``boxes`` grouped into glyphs: a piece alone, or the parts of one broken glyph."""
+    broken = np.array([[_broken(a, b) for b in boxes] for a in boxes], bool).reshape(len(boxes), len(boxes))
+    _, glyph_of = connected_components(broken, directed=False)
+    return [np.flatnonzero(glyph_of == glyph).tolist() for glyph in range(glyph_of.max(initial=-1) + 1)]
+
+
+def _union(boxes: list[Box]) -> Box:
+    box = boxes[0]
+    for other in boxes[1:]:
+        box = box.union(other)
+    return box
 
 
 def line_height(boxes: list[Box]) -> float:
-    """The height of a line's digits: the median height of its full-size pieces (parts such as bars left out)."""
-    heights = np.array([box.h for box in boxes], float)
+    """The height of a line's digits: the median height of its full-size glyphs (parts such as bars left out)."""
+    heights = np.array([_union([boxes[i] for i in glyph]).h for glyph in glyphs(boxes)], float)
     return float(np.median(heights[heights >= MINOR_HEIGHT * np.median(heights)]))
 
 
@@ -99,6 +128,14 @@ def group_lines(boxes: list[Box]) -> list[list[int]]:
     """Indices of ``boxes`` grouped into lines, top line first, each line left to right."""
     if not boxes:
         return []
+    parts = glyphs(boxes)
+    units = [_union([boxes[i] for i in glyph]) for glyph in parts]
+    lines = [[i for unit in line for i in parts[unit]] for line in _group_units(units)]
+    return [sorted(line, key=lambda i: boxes[i].centre[0]) for line in lines]
+
+
+def _group_units(boxes: list[Box]) -> list[list[int]]:
+    """Indices of glyph ``boxes`` grouped into lines, top line first."""
     median = float(np.median([box.h for box in boxes]))
     major = [i for i, box in enumerate(boxes) if box.h >= MINOR_HEIGHT * median]
     parent = {i: i for i in major}
@@ -124,5 +161,4 @@ def group_lines(boxes: list[Box]) -> list[list[int]]:
     for i in set(range(len(boxes))) - set(major):
         nearest = min(major, key=lambda j: boxes[i].gap(boxes[j]))
         members[root(nearest)].append(i)
-    lines = sorted(members.values(), key=lambda line: float(np.median([boxes[i].centre[1] for i in line])))
-    return [sorted(line, key=lambda i: boxes[i].centre[0]) for line in lines]
+    return sorted(members.values(), key=lambda line: float(np.median([boxes[i].centre[1] for i in line])))

@@ -184,7 +184,8 @@ def propose(image: np.ndarray, min_size: float | None = None) -> Candidates:
         gaps = [atom.box.x - reach[index - 1] if index else 0 for index, atom in enumerate(atoms)]
         for first in range(len(atoms)):
             for last in range(first + 1, len(atoms) + 1):
-                if last > first + 1 and gaps[last - 1] > MAX_GAP * digit_height:
+                # Parts of one piece that a seam cut apart are never too far apart to join again.
+                if last > first + 1 and gaps[last - 1] > MAX_GAP * digit_height and not cuts[-1][last - 1]:
                     break
                 span = atoms[first].box.union(atoms[last - 1].box)
                 whole = _whole_piece(atoms[first:last], atoms)

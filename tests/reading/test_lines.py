@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from digit_recognizer.reading.drawing import render_strokes
-from digit_recognizer.reading.lines import Box, group_lines, pieces
-from digit_recognizer.reading.preprocess import ink_mask, to_grey, to_ink
+from digit_recognizer.reading.lines import Box, group_lines, line_height, pieces
+from digit_recognizer.reading.preprocess import ink_mask, shrink, to_grey, to_ink
 from digit_recognizer.reading.segment import propose
 from digit_recognizer.synthetic import strokes as s
+from digit_recognizer.synthetic.canvas_check import draw_large
+from digit_recognizer.training.data import RawMnist
 
 
 def test_a_wandering_row_stays_one_line_in_left_to_right_order() -> None:
@@ -33,6 +35,27 @@ def test_a_tall_shape_beside_two_lines_does_not_join_them() -> None:
 def test_a_gently_sloped_row_is_one_line() -> None:
     boxes = [Box(40 + 110 * i, 260 - 30 * i, 80, 120) for i in range(5)]
     assert group_lines(boxes) == [[0, 1, 2, 3, 4]]
+
+
+def test_a_digit_broken_in_a_stroke_is_one_line_whose_height_is_the_whole_digit() -> None:
+    """A 2 whose join was lost: its arc above its base, 8 px apart, alone and in a row; lines 40 px apart stay two."""
+    arc, base = Box(100, 60, 120, 90), Box(90, 158, 150, 100)
+    assert group_lines([arc, base]) == [[1, 0]] or group_lines([arc, base]) == [[0, 1]]
+    assert line_height([arc, base]) == 198
+    row = [arc, base, Box(280, 70, 90, 190), Box(420, 60, 100, 195)]
+    assert len(group_lines(row)) == 1
+    assert len(group_lines([*row, Box(100, 295, 120, 190), Box(280, 300, 90, 180)])) == 2
+
+
+def test_a_digit_in_one_piece_is_a_candidate_whole_however_the_seams_cut_it(mnist: RawMnist) -> None:
+    """MNIST digits drawn large: seams cut a wide piece into atoms, and the whole piece stays a candidate."""
+    rng = np.random.default_rng(0)
+    for digit in mnist.x_train[48_000:48_500]:
+        canvas = draw_large(digit, rng)
+        ink, factor = shrink(to_ink(to_grey(canvas)))
+        found = pieces(ink_mask(ink))
+        if len(found.boxes) == 1:
+            assert found.boxes[0].scaled(factor) in propose(canvas).boxes
 
 
 def test_small_parts_join_the_nearest_line() -> None:
