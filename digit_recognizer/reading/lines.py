@@ -124,6 +124,13 @@ def line_height(boxes: list[Box]) -> float:
     return float(np.median(heights[heights >= MINOR_HEIGHT * np.median(heights)]))
 
 
+def one_glyph_per_line_stacked(boxes: list[Box], lines: list[list[int]]) -> bool:
+    """Two lines of one glyph each, one above the other: two digits, or one whose stroke broke far apart."""
+    if len(lines) != 2 or any(len(glyphs([boxes[i] for i in line])) != 1 for line in lines):
+        return False
+    return _above_each_other(*(_union([boxes[i] for i in line]) for line in lines))
+
+
 def group_lines(boxes: list[Box]) -> list[list[int]]:
     """Indices of ``boxes`` grouped into lines, top line first, each line left to right."""
     if not boxes:

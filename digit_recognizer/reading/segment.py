@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from digit_recognizer.geometry import MNIST_SIZE
-from digit_recognizer.reading.lines import Box, group_lines, line_height, pieces
+from digit_recognizer.reading.lines import Box, group_lines, line_height, one_glyph_per_line_stacked, pieces
 from digit_recognizer.reading.preprocess import ink_mask, shrink, stroke_width, to_grey, to_ink, to_mnist
 
 # Pieces narrower than this many line heights are never cut (two touching 1s are about this narrow).
@@ -64,6 +64,7 @@ class Candidates:
     cut_piece: np.ndarray  # (n,) bool: the candidate is a whole piece of ink that seams cut into several atoms
     prior: np.ndarray  # (n,): log prior of being a digit from its shape on the page alone (0, or SLIVER)
     cuts: list[np.ndarray]  # per line, per atom: whether a seam separates it from the atom before it
+    maybe_one_glyph: bool = False  # two lines of one glyph each, one above the other: read them as one too
 
     def __len__(self) -> int:
         return len(self.boxes)
@@ -166,15 +167,22 @@ def _whole_piece(atoms: list[Atom], line_atoms: list[Atom]) -> bool:
     return len(whole) == 1 and sum(atom.piece in whole for atom in line_atoms) == len(atoms)
 
 
-def propose(image: np.ndarray, min_size: float | None = None) -> Candidates:
-    """Every candidate digit in a picture (``min_size``: the smallest digit's longer side, if known)."""
+def propose(image: np.ndarray, min_size: float | None = None, one_glyph: bool = False) -> Candidates:
+    """Every candidate digit in a picture (``min_size``: the smallest digit's longer side, if known); with
+    ``one_glyph``, all its ink is one line as tall as the ink (a digit broken far apart in a stroke)."""
     ink, factor = shrink(to_ink(to_grey(image)))
     mask = ink_mask(ink)
     found = pieces(mask, min_size / factor if min_size else None)
+    lines = group_lines(found.boxes)
+    maybe_one_glyph = not one_glyph and one_glyph_per_line_stacked(found.boxes, lines)
+    if one_glyph and found.boxes:
+        lines = [[i for line in lines for i in line]]
     images, boxes, masks, spans, small, cut_piece, prior, cuts = [], [], [], [], [], [], [], []
     kernel = np.ones((3, 3), np.uint8)
-    for line_index, line in enumerate(group_lines(found.boxes)):
-        digit_height = line_height([found.boxes[i] for i in line])
+    for line_index, line in enumerate(lines):
+        line_boxes = [found.boxes[i] for i in line]
+        digit_height = (max(box.bottom for box in line_boxes) - min(box.y for box in line_boxes) if one_glyph
+                        else line_height(line_boxes))
         pen = stroke_width(np.isin(found.labels, [found.ids[i] for i in line]).astype(np.uint8))
         atoms = [atom for i in line for atom in _atoms(found.labels, found.ids[i], found.boxes[i], digit_height, pen)]
         atoms.sort(key=lambda atom: atom.box.centre[0])
@@ -206,7 +214,8 @@ def propose(image: np.ndarray, min_size: float | None = None) -> Candidates:
                 prior.append(SLIVER if box.h < shortest else 0.0)
     batch = np.asarray(images, np.float32).reshape(-1, MNIST_SIZE, MNIST_SIZE, 1)
     return Candidates(batch=batch, boxes=boxes, masks=masks, spans=spans, too_small=np.asarray(small, bool),
-                      cut_piece=np.asarray(cut_piece, bool), prior=np.asarray(prior, np.float32), cuts=cuts)
+                      cut_piece=np.asarray(cut_piece, bool), prior=np.asarray(prior, np.float32), cuts=cuts,
+                      maybe_one_glyph=maybe_one_glyph)
 
 
 def choose(candidates: Candidates, scores: np.ndarray) -> list[int]:

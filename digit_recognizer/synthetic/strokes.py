@@ -48,6 +48,21 @@ def two(x: float, top: float = 80, height: float = 220) -> list[Stroke]:
     return [arc + line(*arc[-1], x, top + height)[1:] + line(x, top + height, x + w, top + height)[1:]]
 
 
+def two_broken_apart(x: float, top: float = 80, height: float = 220, gap: float = 60) -> list[Stroke]:
+    """A 2 whose arc was lifted off the page: its arc, then ``gap`` px lower the rest of its diagonal and its base."""
+    w = height * 0.6
+    angles = np.linspace(np.pi * 1.05, np.pi * 2.25, 30)
+    cx, cy, r = x + w / 2, top + w / 2, w / 2
+    arc = [(cx + r * np.cos(a), cy + r * np.sin(a)) for a in angles]
+    end_x, end_y = arc[-1]
+    return [arc, line(end_x - 0.12 * w, end_y + gap, x, top + height) + line(x, top + height, x + w, top + height)[1:]]
+
+
+def wave(x: float, y: float = 200, width: float = 400, amplitude: float = 30) -> list[Stroke]:
+    """A wavy line, as under a word."""
+    return [[(x + width * t, y + amplitude * np.sin(6 * np.pi * t)) for t in np.linspace(0, 1, 80)]]
+
+
 def four(x: float, top: float = 80, height: float = 220) -> list[Stroke]:
     w = height * 0.6
     bar = top + height * 0.65

@@ -47,6 +47,19 @@ def test_two_lines_are_read_line_by_line(best: Reader) -> None:
     assert reading.as_dict()["lines"] == ["47", "25"]
 
 
+@pytest.mark.parametrize("gap", [60, 80])
+def test_a_digit_broken_far_apart_in_a_stroke_reads_as_one_digit(best: Reader, gap: int) -> None:
+    """A 2 whose arc sits 60–80 px above the rest: two pieces, one above the other, that read best as one 2."""
+    drawing = render_strokes(s.two_broken_apart(250, 40, 300, gap))
+    assert len(pieces(ink_mask(to_ink(to_grey(drawing)))).ids) == 2
+    reading = read(best, drawing, MIN_DIGIT_SIZE)
+    assert reading.line_texts == ["2"] and reading.status == [DIGIT]
+
+
+def test_one_digit_above_another_stays_two_lines(best: Reader) -> None:
+    assert read_strokes(best, s.four(280, 20, 160) + s.two(280, 240, 150)).line_texts == ["4", "2"]
+
+
 @pytest.mark.parametrize(
     ("name", "strokes", "expected"),
     [
@@ -68,9 +81,9 @@ def test_wide_single_digits_are_not_cut(best: Reader) -> None:
     assert read_strokes(best, wide_seven).text == "7"
 
 
-@pytest.mark.parametrize("name", ["X", "dash"])
+@pytest.mark.parametrize("name", ["X", "dash", "wave"])
 def test_shapes_that_are_not_digits_are_rejected(best: Reader, name: str) -> None:
-    strokes = s.cross(220) if name == "X" else s.dash(200)
+    strokes = {"X": s.cross(220), "dash": s.dash(200), "wave": s.wave(100)}[name]
     reading = read_strokes(best, strokes)
     assert len(reading) >= 1 and set(reading.status) == {NOT_A_DIGIT}, f"{name}: {reading.describe(0)}"
     assert reading.as_dict()["digits"] == "" and reading.as_dict()["status"][0] == "not a digit"
