@@ -32,6 +32,8 @@ from digit_recognizer.training.data import load_raw, split
 
 # Layouts built from scikit-learn's digits too (other writers); its 1,797 images are too few for all.
 OTHER_WRITER_LAYOUTS = ("level", "uneven", "touching", "two_lines")
+# What decides "not a digit": as the app, then the methods it is compared with.
+REJECT_BY = ("verifier+novelty", "verifier", "confidence")
 
 
 def digit_counts(layout: str, rng: np.random.Generator) -> int:
@@ -82,9 +84,10 @@ def main() -> None:
                    help="non-digit drawings per family (default: 200)")
     p.add_argument("--source", choices=("test", "validation"), default="test",
                    help="MNIST digits to compose from: test (report) or validation (tuning)")
-    p.add_argument("--reject-by", choices=("verifier", "confidence"), default="verifier",
-                   help="what decides 'not a digit': the verifier (as the app), or the classifier's own calibrated "
-                        "confidence, which then also steers the segmentation (the method it is compared with)")
+    p.add_argument("--reject-by", choices=REJECT_BY, default=REJECT_BY[0],
+                   help="what decides 'not a digit': the verifier and the novelty score (as the app), the verifier "
+                        "alone, or the classifier's own calibrated confidence, which then also steers the "
+                        "segmentation (the methods it is compared with)")
     p.add_argument("--reject-from", type=options.probability, default=None,
                    help="'not a digit' from this probability on (default: the app's)")
     args = p.parse_args()
@@ -106,6 +109,8 @@ def main() -> None:
     results: dict = {"source": args.source, "per_layout": args.per_layout, "cases": sorted(cases),
                      "non_digit_kinds": {family: list(kinds) for family, kinds in FAMILIES.items()}, "models": {}}
     readers = load_readers(args)
+    if args.reject_by != REJECT_BY[0]:
+        readers = {name: replace(reader, novelty=None) for name, reader in readers.items()}
     if args.reject_by == "confidence":
         readers = {name: replace(reader, verifier=None) for name, reader in readers.items()}
     if args.reject_from is not None:
@@ -151,7 +156,7 @@ def main() -> None:
         lines.append("\nMeasured non-digit kinds least rejected: "
                      + ", ".join(f"{kind} {100 * value:.0f}%" for kind, value in worst))
     stem = "layouts" + ("" if args.source == "test" else f"_{args.source}") + (
-        "" if args.reject_by == "verifier" else f"_{args.reject_by}")
+        "" if args.reject_by == REJECT_BY[0] else f"_{args.reject_by}")
     save(args.out_dir, stem, results, "\n".join(lines) + "\n")
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -28,13 +27,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from digit_recognizer import options
 from digit_recognizer.catalog import OTHER, PARTS, VERIFIER, VERIFIER_CLASSES, WHOLE
 from digit_recognizer.outputs.artifacts import save_model, write_json
-from digit_recognizer.outputs.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
 from digit_recognizer.reading.drawing import CANVAS_HEIGHT, CANVAS_WIDTH, MIN_DIGIT_SIZE, render_strokes
 from digit_recognizer.reading.segment import propose
 from digit_recognizer.synthetic.canvas_check import letters
 from digit_recognizer.synthetic.compose import LAYOUTS, compose
 from digit_recognizer.synthetic.sketches import FAMILIES, non_digits, pen_digit_strokes
 from digit_recognizer.training.data import load_raw, split
+from tools.common import fitting_parser
 
 # A whole digit: ≥ 90% of the candidate's ink is one digit's, and it holds ≥ 90% of that digit. Digit parts:
 # under 60% of either (a fragment, or several digits), or most of two digits however unequal their ink (a thin 1
@@ -128,14 +127,10 @@ def examples(x: np.ndarray, y: np.ndarray, drawings: int, rng: np.random.Generat
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    options.add_data(p)
+    p = fitting_parser(__doc__.splitlines()[0])
     p.add_argument("--drawings", type=options.positive_int, default=4000,
                    help="composed numbers to draw (default: 4,000)")
     p.add_argument("--epochs", type=options.positive_int, default=6)
-    p.add_argument("--seed", type=options.seed, default=0)
-    p.add_argument("--models-dir", type=Path, default=REPO_ROOT / MODELS_DIRNAME)
-    p.add_argument("--out-dir", type=Path, default=REPO_ROOT / PLOTS_DIRNAME)
     args = p.parse_args(argv)
     return options.command(lambda: train(args))
 

@@ -17,6 +17,8 @@ from digit_recognizer.errors import UserError
 from digit_recognizer.geometry import INPUT_SHAPE
 from digit_recognizer.reading.calibration import apply_temperature, load_temperatures
 from digit_recognizer.reading.lines import Box
+from digit_recognizer.reading.novelty import FEATURES_MODEL, NOVELTY_FILENAME, Novelty
+from digit_recognizer.reading.novelty import load as load_novelty
 from digit_recognizer.reading.segment import Candidates, choose, propose
 
 if TYPE_CHECKING:
@@ -31,6 +33,9 @@ NOT_A_DIGIT_FROM = 0.6
 # A digit is never much wider than it is tall: of MNIST's 48,000 training digits 99.99% are under 2.05 times as
 # wide as tall, the widest 2.5 times. An item over this many times as wide as tall is a dash, an underline, a wave.
 TOO_FLAT = 3.0
+# An item far from every digit by the novelty score (a plus, a letter a) is not a digit unless the verifier takes
+# it for one whole digit with at least this probability: an unusual but complete digit is far from MNIST too.
+FAR_AND_WHOLE_BELOW = 0.5
 # The score that makes the segmentation keep a candidate: above any total of log-probabilities it competes with.
 KEEP_WHOLE = 100.0
 EXPECTED_INPUT = (None, *INPUT_SHAPE)
@@ -91,13 +96,15 @@ def gives_probabilities(model: keras.Model) -> bool:
 
 @dataclass(frozen=True)
 class Reader:
-    """A digit classifier with what makes its answers honest: its calibration and the digit verifier."""
+    """A digit classifier with what makes its answers honest: its calibration, the digit verifier and the
+    novelty score."""
 
     name: str
     model: keras.Model
     verifier: keras.Model | None = None
     temperature: float = 1.0
     reject_from: float = NOT_A_DIGIT_FROM
+    novelty: Novelty | None = None
 
     def classify(self, batch: np.ndarray) -> np.ndarray:
         """Calibrated class probabilities, (k, 10)."""
@@ -112,6 +119,12 @@ class Reader:
         verdict = predict(self.verifier, batch)
         return verdict[:, WHOLE], verdict[:, OTHER]
 
+    def far_from_digits(self, batch: np.ndarray) -> np.ndarray:
+        """Per image: whether the novelty score puts it far from every digit (never, without one)."""
+        if self.novelty is None or not len(batch):
+            return np.zeros(len(batch), bool)
+        return self.novelty.far(predict(self.novelty.features, batch))
+
 
 @dataclass
 class Reading:
@@ -125,6 +138,7 @@ class Reading:
     digit_probability: np.ndarray  # (k,): the verifier's P(one whole digit)
     other_probability: np.ndarray  # (k,): the verifier's P(not a digit)
     too_small: list[bool]
+    far_from_digits: list[bool]
     threshold: float = UNSURE_BELOW
     reject_from: float = NOT_A_DIGIT_FROM
 
@@ -142,10 +156,15 @@ class Reading:
     @property
     def status(self) -> list[str]:
         """Per item: digit, unsure (a digit, but which one is doubtful), not a digit, or too small to read."""
-        return [TOO_SMALL if small else NOT_A_DIGIT if other >= self.reject_from or box.w > TOO_FLAT * box.h
+        return [TOO_SMALL if small else NOT_A_DIGIT if self._not_a_digit(index)
                 else UNSURE if confidence < self.threshold else DIGIT
-                for small, other, confidence, box in zip(self.too_small, self.other_probability, self.confidences,
-                                                         self.boxes, strict=True)]
+                for index, (small, confidence) in enumerate(zip(self.too_small, self.confidences, strict=True))]
+
+    def _not_a_digit(self, index: int) -> bool:
+        """The verifier rejects it, it is too flat, or it is far from every digit and not a whole one."""
+        box = self.boxes[index]
+        return bool(self.other_probability[index] >= self.reject_from or box.w > TOO_FLAT * box.h
+                    or (self.far_from_digits[index] and self.digit_probability[index] < FAR_AND_WHOLE_BELOW))
 
     @property
     def unsure(self) -> list[bool]:
@@ -205,7 +224,7 @@ def read(reader: Reader, image: np.ndarray, min_size: float | None = None) -> Re
     candidates = propose(image, min_size)
     if not len(candidates):
         empty = np.zeros((0,), np.float32)
-        return Reading(reader.name, [], candidates.batch, [], np.zeros((0, 10), np.float32), empty, empty, [],
+        return Reading(reader.name, [], candidates.batch, [], np.zeros((0, 10), np.float32), empty, empty, [], [],
                        reject_from=reader.reject_from)
     total, reading = _best_reading(reader, candidates)
     # Two lines of one glyph each, one above the other, are also read as one glyph: a digit whose stroke broke
@@ -230,6 +249,10 @@ def _best_reading(reader: Reader, candidates: Candidates) -> tuple[float, Readin
     if keep_whole:
         chosen = choose(candidates, np.where(np.isin(np.arange(len(scores)), keep_whole), KEEP_WHOLE, scores))
     total = float(np.sum(scores[chosen] + candidates.prior[chosen]))
+    # Only items the verifier does not take for one whole digit can be rejected as far: the rest skip the score.
+    far = np.zeros(len(chosen), bool)
+    doubtful = whole[chosen] < FAR_AND_WHOLE_BELOW
+    far[doubtful] = reader.far_from_digits(candidates.batch[chosen][doubtful])
     return total, Reading(
         model=reader.name,
         boxes=[candidates.boxes[i] for i in chosen],
@@ -239,6 +262,7 @@ def _best_reading(reader: Reader, candidates: Candidates) -> tuple[float, Readin
         digit_probability=whole[chosen],
         other_probability=other[chosen],
         too_small=[bool(candidates.too_small[i]) for i in chosen],
+        far_from_digits=far.tolist(),
         reject_from=reader.reject_from,
     )
 
@@ -270,6 +294,7 @@ class ModelShelf:
     models_dir: Path
     names: tuple[str, ...] = tuple(DISPLAY_NAMES)
     _loaded: dict[str, keras.Model] = field(default_factory=dict)
+    _novelty: Novelty | None = None
     _errors: dict[str, str] = field(default_factory=dict)
 
     def available(self) -> list[str]:
@@ -317,4 +342,12 @@ class ModelShelf:
         except UserError as error:
             raise UserError(str(error)) from None
         model = self.ensemble() if name == ENSEMBLE else self.get(name)
-        return Reader(name, model, self.get(VERIFIER, outputs=len(VERIFIER_CLASSES)), temperatures.get(name, 1.0))
+        return Reader(name, model, self.get(VERIFIER, outputs=len(VERIFIER_CLASSES)), temperatures.get(name, 1.0),
+                      novelty=self.novelty())
+
+    def novelty(self) -> Novelty | None:
+        """The novelty score beside every model, once fitted (``models/novelty.npz`` and the Best CNN present)."""
+        path = self.models_dir / NOVELTY_FILENAME
+        if self._novelty is None and path.is_file() and FEATURES_MODEL in self.available():
+            self._novelty = load_novelty(path, self.get(FEATURES_MODEL))
+        return self._novelty

@@ -1,0 +1,84 @@
+"""How unlike every digit an item is: the Mahalanobis distance of its features to the nearest digit class.
+
+The verifier learnt "not a digit" from the kinds of drawing it was shown; a shape of a new kind (a plus sign,
+a letter a) can pass it as "digit parts". An out-of-distribution score needs no negatives: the Best CNN's
+penultimate features of MNIST's training digits, one mean per class and one covariance shared by all
+(Lee, Lee, Lee and Shin 2018, "A simple unified framework for detecting out-of-distribution samples and
+adversarial attacks"); an item's score is its squared Mahalanobis distance to the nearest class mean.
+``python -m tools.fit_novelty`` fits it and sets the distance from which an item is far from every digit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from digit_recognizer.errors import UserError
+
+if TYPE_CHECKING:
+    import keras
+
+NOVELTY_FILENAME = "novelty.npz"
+# The classifier whose features the score is fitted on, beside every model the app reads with.
+FEATURES_MODEL = "best"
+FIT_COMMAND = "python -m tools.fit_novelty"
+
+
+def features_model(model: keras.Model) -> keras.Model:
+    """The model up to the input of its last layer (the softmax's dense layer): its penultimate features."""
+    import keras
+
+    return keras.Model(model.inputs, model.layers[-1].input, name=f"{model.name}_features")
+
+
+def fit(features: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-class means and the precision (inverse) of the covariance they share, from labelled features."""
+    from sklearn.covariance import EmpiricalCovariance
+
+    classes = np.unique(labels)
+    means = np.stack([features[labels == label].mean(axis=0) for label in classes])
+    centred = features - means[np.searchsorted(classes, labels)]
+    return means, EmpiricalCovariance(assume_centered=True).fit(centred).precision_
+
+
+def distances(features: np.ndarray, means: np.ndarray, precision: np.ndarray) -> np.ndarray:
+    """Squared Mahalanobis distance of each feature vector to the nearest class mean."""
+    offsets = features[:, None, :] - means[None]
+    return np.einsum("nkd,de,nke->nk", offsets, precision, offsets).min(axis=1)
+
+
+@dataclass(frozen=True)
+class Novelty:
+    """The fitted score with its feature extractor, and the distance from which an item is unlike any digit."""
+
+    features: keras.Model
+    means: np.ndarray
+    precision: np.ndarray
+    far_from: float
+
+    def far(self, features: np.ndarray) -> np.ndarray:
+        """Per feature vector (from :attr:`features`): farther from every digit class than ``far_from``."""
+        return distances(np.asarray(features, np.float64), self.means, self.precision) >= self.far_from
+
+
+def save(path: Path, means: np.ndarray, precision: np.ndarray, far_from: float) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(path, means=means, precision=precision, far_from=np.float64(far_from))
+
+
+def load(path: Path, model: keras.Model) -> Novelty:
+    """The score fitted for ``model`` (the Best CNN), stored at ``path``."""
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            means, precision, far_from = stored["means"], stored["precision"], float(stored["far_from"])
+    except (OSError, ValueError, KeyError) as error:
+        raise UserError(f"{path} could not be read ({type(error).__name__}); refit it with `{FIT_COMMAND}`.") from None
+    features = features_model(model)
+    width = features.output_shape[-1]
+    if means.ndim != 2 or means.shape[1] != width or precision.shape != (width, width):
+        raise UserError(f"{path} does not fit the {FEATURES_MODEL} model's {width} features; refit it with "
+                        f"`{FIT_COMMAND}`.")
+    return Novelty(features, means, precision, far_from)

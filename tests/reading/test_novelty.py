@@ -1,0 +1,80 @@
+"""The novelty score: Mahalanobis distance of the Best CNN's features to the nearest digit, on real digits and
+drawn shapes."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from digit_recognizer.errors import UserError
+from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE, render_strokes
+from digit_recognizer.reading.inference import NOT_A_DIGIT, ModelShelf, Reader, read
+from digit_recognizer.reading.novelty import FEATURES_MODEL, distances, features_model, fit, load, save
+from digit_recognizer.synthetic.sketches import non_digits
+from digit_recognizer.training.data import RawMnist, normalise
+
+
+@pytest.fixture(scope="module")
+def shelf(models_dir: Path) -> ModelShelf:
+    return ModelShelf(models_dir)
+
+
+def test_fit_gives_class_means_and_the_inverse_of_their_shared_covariance(shelf: ModelShelf, mnist: RawMnist) -> None:
+    features = features_model(shelf.get(FEATURES_MODEL)).predict(normalise(mnist.x_train[:3000]), verbose=0)
+    features, labels = features.astype(np.float64), mnist.y_train[:3000]
+    means, precision = fit(features, labels)
+    assert np.allclose(means[3], features[labels == 3].mean(axis=0))
+    centred = features - means[labels]
+    assert np.allclose(precision @ (centred.T @ centred / len(centred)), np.eye(len(precision)), atol=1e-6)
+    assert np.allclose(distances(means, means, precision), 0)
+
+
+def test_test_digits_are_near_and_drawn_plus_signs_far(shelf: ModelShelf, mnist: RawMnist) -> None:
+    """Fitted on training digits only: 99% of 2,000 test digits lie nearer than the shipped distance; most plus
+    signs drawn by hand (a kind the verifier never saw) lie farther."""
+    novelty = shelf.novelty()
+    assert novelty is not None
+    digits = novelty.far(novelty.features.predict(normalise(mnist.x_test[:2000]), verbose=0))
+    assert digits.mean() <= 0.01
+    pluses = [render_strokes(strokes) for kind, strokes in non_digits("measure", 400, np.random.default_rng(0))
+              if kind == "plus"]
+    far = [bool(novelty.far(novelty.features.predict(read(shelf.reader("best"), plus, MIN_DIGIT_SIZE).batch,
+                                                     verbose=0)).all()) for plus in pluses]
+    assert len(far) >= 10 and np.mean(far) >= 0.6
+
+
+def test_plus_signs_the_verifier_lets_through_are_not_digits(shelf: ModelShelf) -> None:
+    """Hand-drawn plus signs: the verifier alone takes many for digit parts and reads a 4; with the novelty
+    score most are "not a digit"."""
+    reader = shelf.reader("best")
+    pluses = [render_strokes(strokes) for kind, strokes in non_digits("measure", 400, np.random.default_rng(1))
+              if kind == "plus"]
+
+    def rejected(with_reader: Reader) -> float:
+        readings = [read(with_reader, plus, MIN_DIGIT_SIZE) for plus in pluses]
+        return float(np.mean([NOT_A_DIGIT in reading.status and reading.text == "" for reading in readings]))
+
+    assert rejected(reader) >= 0.6 and rejected(reader) >= rejected(replace(reader, novelty=None)) + 0.3
+
+
+def test_a_broken_or_mismatched_score_file_says_how_to_refit(tmp_path: Path, shelf: ModelShelf) -> None:
+    broken = tmp_path / "broken.npz"
+    broken.write_text("not an archive")
+    mismatched = tmp_path / "mismatched.npz"
+    save(mismatched, np.zeros((10, 3)), np.eye(3), 1.0)
+    for path in (broken, mismatched):
+        with pytest.raises(UserError, match=r"python -m tools\.fit_novelty"):
+            load(path, shelf.get(FEATURES_MODEL))
+
+
+def test_without_a_fitted_score_the_verifier_decides_alone(tmp_path: Path, models_dir: Path) -> None:
+    for name in ("cnn.keras", "verifier.keras", "calibration.json"):
+        shutil.copy(models_dir / name, tmp_path / name)
+    reader = ModelShelf(tmp_path).reader("cnn")
+    assert reader.novelty is None
+    assert read(reader, render_strokes([[(300.0 + 60 * np.cos(a), 200.0 + 100 * np.sin(a))
+                                         for a in np.linspace(0, 2 * np.pi, 60)]])).text == "0"

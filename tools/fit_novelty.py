@@ -1,0 +1,77 @@
+"""Fit the novelty score beside the app's models and set the distance from which an item is unlike any digit.
+
+The Best CNN's penultimate features of the study's 48,000 training digits give one mean per digit and a shared
+covariance (:mod:`digit_recognizer.reading.novelty`). The distance from which an item counts as far from every
+digit is set on drawings the score was not fitted on: numbers composed from the *validation* digits in every
+layout of :mod:`digit_recognizer.synthetic.compose` (tiny ones aside), read as the app reads them; 99% of the
+items read there as digits lie nearer. Writes ``models/novelty.npz`` and ``plots/novelty.json``.
+
+    python -m tools.fit_novelty [--data PATH] [--per-layout 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import replace
+
+import numpy as np
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from digit_recognizer import options
+from digit_recognizer.outputs.artifacts import write_json
+from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE
+from digit_recognizer.reading.inference import DIGIT, UNSURE, ModelShelf, predict, read
+from digit_recognizer.reading.novelty import FEATURES_MODEL, NOVELTY_FILENAME, distances, features_model, fit, save
+from digit_recognizer.synthetic.compose import LAYOUTS, compose
+from digit_recognizer.training.data import load_raw, normalise, split
+from tools.common import fitting_parser
+
+# The share of digits read in validation drawings that lie nearer than the distance from which an item is far.
+KEPT_PERCENT = 99.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = fitting_parser(__doc__.splitlines()[0])
+    p.add_argument("--per-layout", type=options.positive_int, default=60,
+                   help="validation drawings per layout that set the distance (default: 60)")
+    args = p.parse_args(argv)
+    return options.command(lambda: fit_and_save(args))
+
+
+def fit_and_save(args: argparse.Namespace) -> int:
+    raw = load_raw(args.data, require_full=True)
+    training = len(split(raw).y_train)
+    shelf = ModelShelf(args.models_dir)
+    features = features_model(shelf.get(FEATURES_MODEL))
+    train_features = features.predict(normalise(raw.x_train[:training]), batch_size=512, verbose=0)
+    means, precision = fit(train_features.astype(np.float64), raw.y_train[:training])
+    reader = replace(shelf.reader(FEATURES_MODEL), novelty=None)
+    rng = np.random.default_rng(args.seed)
+    x, y = raw.x_train[training:], raw.y_train[training:]
+    read_as_digits = []
+    for layout in (layout for layout in LAYOUTS if layout != "tiny"):
+        for _ in range(args.per_layout):
+            picks = rng.integers(0, len(x), 1 if layout == "huge" else int(rng.integers(2, 6)))
+            reading = read(reader, compose(x[picks], y[picks], layout, rng).image, MIN_DIGIT_SIZE)
+            read_as_digits += [image for image, status in zip(reading.batch, reading.status, strict=True)
+                               if status in (DIGIT, UNSURE)]
+    found = distances(predict(features, np.stack(read_as_digits)).astype(np.float64), means, precision)
+    far_from = float(np.percentile(found, KEPT_PERCENT))
+    save(args.models_dir / NOVELTY_FILENAME, means, precision, far_from)
+    validation = distances(features.predict(normalise(x), batch_size=512, verbose=0).astype(np.float64), means,
+                           precision)
+    write_json(args.out_dir / "novelty.json", {
+        "features_model": FEATURES_MODEL, "training_digits": training, "per_layout": args.per_layout,
+        "seed": args.seed, "items_read_as_digits": len(found), "kept_percent": KEPT_PERCENT, "far_from": far_from,
+        "validation_images_far_percent": float(100 * np.mean(validation >= far_from)),
+    })
+    print(f"far from every digit from a squared distance of {far_from:.1f} ({len(found):,} items read as digits; "
+          f"{100 * np.mean(validation >= far_from):.2f}% of the 12,000 validation images are that far)")
+    print(f"written: {args.models_dir / NOVELTY_FILENAME}, {args.out_dir / 'novelty.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
