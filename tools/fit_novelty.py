@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-from dataclasses import replace
 
 import numpy as np
 
@@ -44,10 +43,11 @@ def fit_and_save(args: argparse.Namespace) -> int:
     raw = load_raw(args.data, require_full=True)
     training = len(split(raw).y_train)
     shelf = ModelShelf(args.models_dir)
-    features = features_model(shelf.get(FEATURES_MODEL))
+    model = shelf.get(FEATURES_MODEL)
+    features = features_model(model)
     train_features = features.predict(normalise(raw.x_train[:training]), batch_size=512, verbose=0)
     means, precision = fit(train_features.astype(np.float64), raw.y_train[:training])
-    reader = replace(shelf.reader(FEATURES_MODEL), novelty=None)
+    reader = shelf.reader(FEATURES_MODEL, with_novelty=False)
     rng = np.random.default_rng(args.seed)
     x, y = raw.x_train[training:], raw.y_train[training:]
     read_as_digits = []
@@ -59,7 +59,7 @@ def fit_and_save(args: argparse.Namespace) -> int:
                                if status in (DIGIT, UNSURE)]
     found = distances(predict(features, np.stack(read_as_digits)).astype(np.float64), means, precision)
     far_from = float(np.percentile(found, KEPT_PERCENT))
-    save(args.models_dir / NOVELTY_FILENAME, means, precision, far_from)
+    save(args.models_dir / NOVELTY_FILENAME, model, means, precision, far_from)
     validation = distances(features.predict(normalise(x), batch_size=512, verbose=0).astype(np.float64), means,
                            precision)
     write_json(args.out_dir / "novelty.json", {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -295,6 +296,7 @@ class ModelShelf:
     names: tuple[str, ...] = tuple(DISPLAY_NAMES)
     _loaded: dict[str, keras.Model] = field(default_factory=dict)
     _novelty: Novelty | None = None
+    _novelty_problem: str | None = None
     _errors: dict[str, str] = field(default_factory=dict)
 
     def available(self) -> list[str]:
@@ -334,20 +336,27 @@ class ModelShelf:
             self._loaded[ENSEMBLE] = keras.Model(inputs, outputs, name=ENSEMBLE)
         return self._loaded[ENSEMBLE]
 
-    def reader(self, name: str) -> Reader:
-        """The named classifier (or the ensemble, uncalibrated) with its calibration and the verifier (which
-        every reading needs)."""
+    def reader(self, name: str, with_novelty: bool = True) -> Reader:
+        """The named classifier (or the ensemble, uncalibrated) with its calibration, the verifier (which every
+        reading needs) and, unless told not to (while it is being fitted), the novelty score."""
         try:
             temperatures = load_temperatures(self.models_dir)
         except UserError as error:
             raise UserError(str(error)) from None
         model = self.ensemble() if name == ENSEMBLE else self.get(name)
         return Reader(name, model, self.get(VERIFIER, outputs=len(VERIFIER_CLASSES)), temperatures.get(name, 1.0),
-                      novelty=self.novelty())
+                      novelty=self.novelty() if with_novelty else None)
 
     def novelty(self) -> Novelty | None:
-        """The novelty score beside every model, once fitted (``models/novelty.npz`` and the Best CNN present)."""
+        """The novelty score beside every model, once fitted (``models/novelty.npz`` and the Best CNN present).
+        One that cannot serve (unreadable, or fitted on a Best CNN since retrained) is reported once, and the
+        verifier decides alone: a stale score would call most unusual digits far."""
         path = self.models_dir / NOVELTY_FILENAME
-        if self._novelty is None and path.is_file() and FEATURES_MODEL in self.available():
-            self._novelty = load_novelty(path, self.get(FEATURES_MODEL))
+        if self._novelty is None and self._novelty_problem is None and path.is_file() and (
+                FEATURES_MODEL in self.available()):
+            try:
+                self._novelty = load_novelty(path, self.get(FEATURES_MODEL))
+            except UserError as error:
+                self._novelty_problem = str(error)
+                print(f"{error} Until then the verifier alone decides what is not a digit.", file=sys.stderr)
         return self._novelty

@@ -64,9 +64,21 @@ class Novelty:
         return distances(np.asarray(features, np.float64), self.means, self.precision) >= self.far_from
 
 
-def save(path: Path, means: np.ndarray, precision: np.ndarray, far_from: float) -> None:
+def fingerprint(model: keras.Model) -> str:
+    """A digest of the model's weights: the score holds only for the network it was fitted on."""
+    import hashlib
+
+    import keras
+
+    digest = hashlib.sha256()
+    for weight in model.weights:
+        digest.update(np.ascontiguousarray(keras.ops.convert_to_numpy(weight)).tobytes())
+    return digest.hexdigest()
+
+
+def save(path: Path, model: keras.Model, means: np.ndarray, precision: np.ndarray, far_from: float) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(path, means=means, precision=precision, far_from=np.float64(far_from))
+    np.savez(path, means=means, precision=precision, far_from=np.float64(far_from), fitted_on=fingerprint(model))
 
 
 def load(path: Path, model: keras.Model) -> Novelty:
@@ -74,11 +86,15 @@ def load(path: Path, model: keras.Model) -> Novelty:
     try:
         with np.load(path, allow_pickle=False) as stored:
             means, precision, far_from = stored["means"], stored["precision"], float(stored["far_from"])
+            fitted_on = str(stored["fitted_on"])
     except (OSError, ValueError, KeyError) as error:
         raise UserError(f"{path} could not be read ({type(error).__name__}); refit it with `{FIT_COMMAND}`.") from None
     features = features_model(model)
     width = features.output_shape[-1]
     if means.ndim != 2 or means.shape[1] != width or precision.shape != (width, width):
         raise UserError(f"{path} does not fit the {FEATURES_MODEL} model's {width} features; refit it with "
+                        f"`{FIT_COMMAND}`.")
+    if fitted_on != fingerprint(model):
+        raise UserError(f"{path} was fitted on another {FEATURES_MODEL} model (retrained since?); refit it with "
                         f"`{FIT_COMMAND}`.")
     return Novelty(features, means, precision, far_from)

@@ -65,7 +65,7 @@ def test_a_broken_or_mismatched_score_file_says_how_to_refit(tmp_path: Path, she
     broken = tmp_path / "broken.npz"
     broken.write_text("not an archive")
     mismatched = tmp_path / "mismatched.npz"
-    save(mismatched, np.zeros((10, 3)), np.eye(3), 1.0)
+    save(mismatched, shelf.get(FEATURES_MODEL), np.zeros((10, 3)), np.eye(3), 1.0)
     for path in (broken, mismatched):
         with pytest.raises(UserError, match=r"python -m tools\.fit_novelty"):
             load(path, shelf.get(FEATURES_MODEL))
@@ -78,3 +78,18 @@ def test_without_a_fitted_score_the_verifier_decides_alone(tmp_path: Path, model
     assert reader.novelty is None
     assert read(reader, render_strokes([[(300.0 + 60 * np.cos(a), 200.0 + 100 * np.sin(a))
                                          for a in np.linspace(0, 2 * np.pi, 60)]])).text == "0"
+
+
+def test_a_score_fitted_on_another_best_cnn_is_set_aside(tmp_path: Path, models_dir: Path, shelf: ModelShelf,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """Retraining the Best CNN leaves a stale score: it is reported once and the verifier decides alone."""
+    for name in ("cnn.keras", "best.keras", "verifier.keras", "calibration.json"):
+        shutil.copy(models_dir / name, tmp_path / name)
+    shipped = shelf.novelty()
+    assert shipped is not None
+    save(tmp_path / "novelty.npz", shelf.get("best_deskew"), shipped.means, shipped.precision, shipped.far_from)
+    with pytest.raises(UserError, match="retrained since"):
+        load(tmp_path / "novelty.npz", shelf.get(FEATURES_MODEL))
+    stale = ModelShelf(tmp_path)
+    assert stale.reader("cnn").novelty is None and stale.reader("best").novelty is None
+    assert capsys.readouterr().err.count("retrained since") == 1
