@@ -482,10 +482,8 @@ class DigitApp:
             self._previews.append(preview)
             ttk.Label(panel, image=preview).grid(row=0, column=0, rowspan=3, padx=(0, 8))
             if reading.status[index] in (NOT_A_DIGIT, TOO_SMALL):
-                why = (f"{reading.other_probability[index]:.0%} sure" if reading.status[index] == NOT_A_DIGIT
-                       else "draw it bigger")
-                ttk.Label(panel, text=f"{reading.shown(index)}\n({why})", foreground=UNSURE_COLOUR).grid(
-                    row=0, column=1, rowspan=3, sticky="w")
+                ttk.Label(panel, text=f"{reading.shown(index)}\n({reading.reason(index)})",
+                          foreground=UNSURE_COLOUR).grid(row=0, column=1, rowspan=3, sticky="w")
                 continue
             for rank, (digit, probability) in enumerate(reading.top(index)):
                 bar = tk.Canvas(panel, width=24 + BAR_WIDTH + percent_width, height=18, highlightthickness=0)

@@ -157,15 +157,28 @@ class Reading:
     @property
     def status(self) -> list[str]:
         """Per item: digit, unsure (a digit, but which one is doubtful), not a digit, or too small to read."""
-        return [TOO_SMALL if small else NOT_A_DIGIT if self._not_a_digit(index)
+        return [TOO_SMALL if small else NOT_A_DIGIT if self._rejected_because(index)
                 else UNSURE if confidence < self.threshold else DIGIT
                 for index, (small, confidence) in enumerate(zip(self.too_small, self.confidences, strict=True))]
 
-    def _not_a_digit(self, index: int) -> bool:
-        """The verifier rejects it, it is too flat, or it is far from every digit and not a whole one."""
-        box = self.boxes[index]
-        return bool(self.other_probability[index] >= self.reject_from or box.w > TOO_FLAT * box.h
-                    or (self.far_from_digits[index] and self.digit_probability[index] < FAR_AND_WHOLE_BELOW))
+    def _rejected_because(self, index: int) -> str:
+        """Why an item is not a digit ("" if it may be one): the verifier says so, it is too flat, or it is far
+        from every digit and not a whole one."""
+        box, other = self.boxes[index], float(self.other_probability[index])
+        if other >= self.reject_from:
+            return f"{other:.0%} sure"
+        if box.w > TOO_FLAT * box.h:
+            return "too flat for a digit"
+        if self.far_from_digits[index] and self.digit_probability[index] < FAR_AND_WHOLE_BELOW:
+            return "unlike every digit"
+        return ""
+
+    def reason(self, index: int) -> str:
+        """Why an item is shown as not a digit or too small, in a few words ("" for a digit)."""
+        status = self.status[index]
+        if status == TOO_SMALL:
+            return "draw it bigger"
+        return self._rejected_because(index) if status == NOT_A_DIGIT else ""
 
     @property
     def unsure(self) -> list[bool]:

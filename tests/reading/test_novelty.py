@@ -59,6 +59,8 @@ def test_plus_signs_the_verifier_lets_through_are_not_digits(shelf: ModelShelf) 
         return float(np.mean([NOT_A_DIGIT in reading.status and reading.text == "" for reading in readings]))
 
     assert rejected(reader) >= 0.6 and rejected(reader) >= rejected(replace(reader, novelty=None)) + 0.3
+    reasons = {read(reader, plus, MIN_DIGIT_SIZE).reason(0) for plus in pluses}
+    assert "unlike every digit" in reasons
 
 
 def test_a_broken_or_mismatched_score_file_says_how_to_refit(tmp_path: Path, shelf: ModelShelf) -> None:

@@ -83,10 +83,19 @@ def test_wide_single_digits_are_not_cut(best: Reader) -> None:
 
 @pytest.mark.parametrize("name", ["X", "dash", "wave"])
 def test_shapes_that_are_not_digits_are_rejected(best: Reader, name: str) -> None:
-    strokes = {"X": s.cross(220), "dash": s.dash(200), "wave": s.wave(100)}[name]
+    strokes = {"X": s.cross(220), "dash": s.dash(200), "wave": s.wave(100, amplitude=15)}[name]
     reading = read_strokes(best, strokes)
     assert len(reading) >= 1 and set(reading.status) == {NOT_A_DIGIT}, f"{name}: {reading.describe(0)}"
     assert reading.as_dict()["digits"] == "" and reading.as_dict()["status"][0] == "not a digit"
+
+
+def test_each_rejection_says_why(best: Reader) -> None:
+    """The verifier's certainty when it rejects; otherwise which rule did; "draw it bigger" for a blob."""
+    cross, wave, tiny = (read_strokes(best, strokes) for strokes in (s.cross(220), s.wave(100, amplitude=15),
+                                                                  s.seven(300, 200, 20)))
+    assert cross.reason(0).endswith("% sure") and wave.reason(0) == "too flat for a digit"
+    assert all(reading.reason(index) == "draw it bigger" for reading in (tiny,) for index in range(len(reading)))
+    assert read_strokes(best, s.seven(100)).reason(0) == ""
 
 
 def test_a_tiny_digit_asks_to_be_drawn_bigger(best: Reader) -> None:
