@@ -46,7 +46,7 @@ def fit_and_save(args: argparse.Namespace) -> int:
     model = shelf.get(FEATURES_MODEL)
     features = features_model(model)
     train_features = features.predict(normalise(raw.x_train[:training]), batch_size=512, verbose=0)
-    means, precision = fit(train_features.astype(np.float64), raw.y_train[:training])
+    means, precision = fit(train_features, raw.y_train[:training])
     reader = shelf.reader(FEATURES_MODEL, with_novelty=False)
     rng = np.random.default_rng(args.seed)
     x, y = raw.x_train[training:], raw.y_train[training:]
@@ -57,11 +57,10 @@ def fit_and_save(args: argparse.Namespace) -> int:
             reading = read(reader, compose(x[picks], y[picks], layout, rng).image, MIN_DIGIT_SIZE)
             read_as_digits += [image for image, status in zip(reading.batch, reading.status, strict=True)
                                if status in (DIGIT, UNSURE)]
-    found = distances(predict(features, np.stack(read_as_digits)).astype(np.float64), means, precision)
+    found = distances(predict(features, np.stack(read_as_digits)), means, precision)
     far_from = float(np.percentile(found, KEPT_PERCENT))
     save(args.models_dir / NOVELTY_FILENAME, model, means, precision, far_from)
-    validation = distances(features.predict(normalise(x), batch_size=512, verbose=0).astype(np.float64), means,
-                           precision)
+    validation = distances(features.predict(normalise(x), batch_size=512, verbose=0), means, precision)
     write_json(args.out_dir / "novelty.json", {
         "features_model": FEATURES_MODEL, "training_digits": training, "per_layout": args.per_layout,
         "seed": args.seed, "items_read_as_digits": len(found), "kept_percent": KEPT_PERCENT, "far_from": far_from,

@@ -261,7 +261,9 @@ def _best_reading(reader: Reader, candidates: Candidates) -> tuple[float, Readin
     keep_whole = [index for index in np.nonzero(candidates.cut_piece & (other >= 0.5))[0]
                   if any(candidates.within(part, index) and other[part] >= reader.reject_from for part in chosen)]
     if keep_whole:
-        chosen = choose(candidates, np.where(np.isin(np.arange(len(scores)), keep_whole), KEEP_WHOLE, scores))
+        kept = scores.copy()
+        kept[keep_whole] = KEEP_WHOLE
+        chosen = choose(candidates, kept)
     total = float(np.sum(scores[chosen] + candidates.prior[chosen]))
     # Only items the verifier does not take for one whole digit can be rejected as far: the rest skip the score.
     far = np.zeros(len(chosen), bool)
@@ -309,7 +311,6 @@ class ModelShelf:
     names: tuple[str, ...] = tuple(DISPLAY_NAMES)
     _loaded: dict[str, keras.Model] = field(default_factory=dict)
     _novelty: Novelty | None = None
-    _novelty_problem: str | None = None
     _errors: dict[str, str] = field(default_factory=dict)
 
     def available(self) -> list[str]:
@@ -365,11 +366,11 @@ class ModelShelf:
         One that cannot serve (unreadable, or fitted on a Best CNN since retrained) is reported once, and the
         verifier decides alone: a stale score would call most unusual digits far."""
         path = self.models_dir / NOVELTY_FILENAME
-        if self._novelty is None and self._novelty_problem is None and path.is_file() and (
+        if self._novelty is None and NOVELTY_FILENAME not in self._errors and path.is_file() and (
                 FEATURES_MODEL in self.available()):
             try:
                 self._novelty = load_novelty(path, self.get(FEATURES_MODEL))
             except UserError as error:
-                self._novelty_problem = str(error)
+                self._errors[NOVELTY_FILENAME] = str(error)
                 print(f"{error} Until then the verifier alone decides what is not a digit.", file=sys.stderr)
         return self._novelty

@@ -111,7 +111,8 @@ def glyphs(boxes: list[Box]) -> list[list[int]]:
     return [np.flatnonzero(glyph_of == glyph).tolist() for glyph in range(glyph_of.max(initial=-1) + 1)]
 
 
-def _union(boxes: list[Box]) -> Box:
+def enclosing(boxes: list[Box]) -> Box:
+    """The smallest box holding all of ``boxes``."""
     box = boxes[0]
     for other in boxes[1:]:
         box = box.union(other)
@@ -120,7 +121,7 @@ def _union(boxes: list[Box]) -> Box:
 
 def line_height(boxes: list[Box]) -> float:
     """The height of a line's digits: the median height of its full-size glyphs (parts such as bars left out)."""
-    heights = np.array([_union([boxes[i] for i in glyph]).h for glyph in glyphs(boxes)], float)
+    heights = np.array([enclosing([boxes[i] for i in glyph]).h for glyph in glyphs(boxes)], float)
     return float(np.median(heights[heights >= MINOR_HEIGHT * np.median(heights)]))
 
 
@@ -128,7 +129,7 @@ def one_glyph_per_line_stacked(boxes: list[Box], lines: list[list[int]]) -> bool
     """Two lines of one glyph each, one above the other: two digits, or one whose stroke broke far apart."""
     if len(lines) != 2 or any(len(glyphs([boxes[i] for i in line])) != 1 for line in lines):
         return False
-    return _above_each_other(*(_union([boxes[i] for i in line]) for line in lines))
+    return _above_each_other(*(enclosing([boxes[i] for i in line]) for line in lines))
 
 
 def group_lines(boxes: list[Box]) -> list[list[int]]:
@@ -136,7 +137,7 @@ def group_lines(boxes: list[Box]) -> list[list[int]]:
     if not boxes:
         return []
     parts = glyphs(boxes)
-    units = [_union([boxes[i] for i in glyph]) for glyph in parts]
+    units = [enclosing([boxes[i] for i in glyph]) for glyph in parts]
     lines = [[i for unit in line for i in parts[unit]] for line in _group_units(units)]
     return [sorted(line, key=lambda i: boxes[i].centre[0]) for line in lines]
 

@@ -38,6 +38,7 @@ def fit(features: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarra
     """Per-class means and the precision (inverse) of the covariance they share, from labelled features."""
     from sklearn.covariance import EmpiricalCovariance
 
+    features = np.asarray(features, np.float64)
     classes = np.unique(labels)
     means = np.stack([features[labels == label].mean(axis=0) for label in classes])
     centred = features - means[np.searchsorted(classes, labels)]
@@ -46,7 +47,7 @@ def fit(features: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 def distances(features: np.ndarray, means: np.ndarray, precision: np.ndarray) -> np.ndarray:
     """Squared Mahalanobis distance of each feature vector to the nearest class mean."""
-    offsets = features[:, None, :] - means[None]
+    offsets = np.asarray(features, np.float64)[:, None, :] - means[None]
     return np.einsum("nkd,de,nke->nk", offsets, precision, offsets).min(axis=1)
 
 
@@ -61,7 +62,7 @@ class Novelty:
 
     def far(self, features: np.ndarray) -> np.ndarray:
         """Per feature vector (from :attr:`features`): farther from every digit class than ``far_from``."""
-        return distances(np.asarray(features, np.float64), self.means, self.precision) >= self.far_from
+        return distances(features, self.means, self.precision) >= self.far_from
 
 
 def fingerprint(model: keras.Model) -> str:

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from digit_recognizer.geometry import MNIST_SIZE
-from digit_recognizer.reading.lines import Box, group_lines, line_height, one_glyph_per_line_stacked, pieces
+from digit_recognizer.reading.lines import Box, enclosing, group_lines, line_height, one_glyph_per_line_stacked, pieces
 from digit_recognizer.reading.preprocess import ink_mask, shrink, stroke_width, to_grey, to_ink, to_mnist
 
 # Pieces narrower than this many line heights are never cut (two touching 1s are about this narrow).
@@ -151,9 +151,7 @@ def _atoms(labels: np.ndarray, piece_id: int, box: Box, line_height: float, pen:
 
 
 def _group(atoms: list[Atom]) -> tuple[Box, np.ndarray]:
-    box = atoms[0].box
-    for atom in atoms[1:]:
-        box = box.union(atom.box)
+    box = enclosing([atom.box for atom in atoms])
     mask = np.zeros((box.h, box.w), bool)
     for atom in atoms:
         top, left = atom.box.y - box.y, atom.box.x - box.x
@@ -181,8 +179,7 @@ def propose(image: np.ndarray, min_size: float | None = None, one_glyph: bool = 
     kernel = np.ones((3, 3), np.uint8)
     for line_index, line in enumerate(lines):
         line_boxes = [found.boxes[i] for i in line]
-        digit_height = (max(box.bottom for box in line_boxes) - min(box.y for box in line_boxes) if one_glyph
-                        else line_height(line_boxes))
+        digit_height = enclosing(line_boxes).h if one_glyph else line_height(line_boxes)
         pen = stroke_width(np.isin(found.labels, [found.ids[i] for i in line]).astype(np.uint8))
         atoms = [atom for i in line for atom in _atoms(found.labels, found.ids[i], found.boxes[i], digit_height, pen)]
         atoms.sort(key=lambda atom: atom.box.centre[0])
