@@ -31,6 +31,7 @@ from digit_recognizer.reading.drawing import CANVAS_HEIGHT, CANVAS_WIDTH, MIN_DI
 from digit_recognizer.reading.segment import propose
 from digit_recognizer.synthetic.canvas_check import letters
 from digit_recognizer.synthetic.compose import LAYOUTS, compose
+from digit_recognizer.synthetic.ownership import ownership
 from digit_recognizer.synthetic.sketches import FAMILIES, non_digits, pen_digit_strokes
 from digit_recognizer.training.data import load_raw, split
 from tools.common import fitting_parser
@@ -65,19 +66,14 @@ def upright_bar(image: np.ndarray) -> bool:
 def label_candidates(image: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The drawing's candidates and their classes: a whole digit or digit parts (ambiguous ones dropped)."""
     candidates = propose(image, MIN_DIGIT_SIZE)
-    totals = np.bincount(owners.ravel(), minlength=owners.max() + 1)
+    owned = ownership(candidates, owners)
+    several = np.count_nonzero(owned.coverage >= PART_SHARE, axis=1) > 1
+    parts = (owned.share < PART_SHARE) | (owned.held < PART_SHARE) | several
     keep, labels = [], []
-    for index, (box, mask) in enumerate(zip(candidates.boxes, candidates.masks, strict=True)):
-        counts = np.bincount(owners[box.y : box.bottom, box.x : box.right][mask], minlength=len(totals))
-        counts[0] = 0
-        owner = int(counts.argmax())
-        share = counts[owner] / max(1, mask.sum())
-        coverage = counts / np.maximum(1, totals)
-        several = np.count_nonzero(coverage >= PART_SHARE) > 1
-        if share >= WHOLE_SHARE and coverage[owner] >= WHOLE_SHARE:
+    for index, (whole, part) in enumerate(zip(owned.whole(WHOLE_SHARE), parts, strict=True)):
+        if whole:
             keep.append(index), labels.append(WHOLE)
-        elif (share < PART_SHARE or coverage[owner] < PART_SHARE or several) and not upright_bar(
-                candidates.batch[index, ..., 0]):
+        elif part and not upright_bar(candidates.batch[index, ..., 0]):
             keep.append(index), labels.append(PARTS)
     return candidates.batch[keep], np.array(labels, np.int64)
 

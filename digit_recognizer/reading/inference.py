@@ -120,11 +120,11 @@ class Reader:
         verdict = predict(self.verifier, batch)
         return verdict[:, WHOLE], verdict[:, OTHER]
 
-    def far_from_digits(self, batch: np.ndarray) -> np.ndarray:
-        """Per image: whether the novelty score puts it far from every digit (never, without one)."""
+    def judge_novelty(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per image: whether the novelty score puts it far from every digit, and near one (never, without one)."""
         if self.novelty is None or not len(batch):
-            return np.zeros(len(batch), bool)
-        return self.novelty.far(predict(self.novelty.features, batch))
+            return np.zeros(len(batch), bool), np.zeros(len(batch), bool)
+        return self.novelty.judge(predict(self.novelty.features, batch))
 
 
 @dataclass
@@ -140,6 +140,7 @@ class Reading:
     other_probability: np.ndarray  # (k,): the verifier's P(not a digit)
     too_small: list[bool]
     far_from_digits: list[bool]
+    near_a_digit: list[bool]
     threshold: float = UNSURE_BELOW
     reject_from: float = NOT_A_DIGIT_FROM
 
@@ -162,10 +163,10 @@ class Reading:
                 for index, (small, confidence) in enumerate(zip(self.too_small, self.confidences, strict=True))]
 
     def _rejected_because(self, index: int) -> str:
-        """Why an item is not a digit ("" if it may be one): the verifier says so, it is too flat, or it is far
-        from every digit and not a whole one."""
+        """Why an item is not a digit ("" if it may be one): the verifier says so (unless the novelty score puts it
+        near a digit), it is too flat, or it is far from every digit and not a whole one."""
         box, other = self.boxes[index], float(self.other_probability[index])
-        if other >= self.reject_from:
+        if other >= self.reject_from and not self.near_a_digit[index]:
             return f"{other:.0%} sure"
         if box.w > TOO_FLAT * box.h:
             return "too flat for a digit"
@@ -238,7 +239,7 @@ def read(reader: Reader, image: np.ndarray, min_size: float | None = None) -> Re
     candidates = propose(image, min_size)
     if not len(candidates):
         empty = np.zeros((0,), np.float32)
-        return Reading(reader.name, [], candidates.batch, [], np.zeros((0, 10), np.float32), empty, empty, [], [],
+        return Reading(reader.name, [], candidates.batch, [], np.zeros((0, 10), np.float32), empty, empty, [], [], [],
                        reject_from=reader.reject_from)
     total, reading = _best_reading(reader, candidates)
     # Two lines of one glyph each, one above the other, are also read as one glyph: a digit whose stroke broke
@@ -265,10 +266,11 @@ def _best_reading(reader: Reader, candidates: Candidates) -> tuple[float, Readin
         kept[keep_whole] = KEEP_WHOLE
         chosen = choose(candidates, kept)
     total = float(np.sum(scores[chosen] + candidates.prior[chosen]))
-    # Only items the verifier does not take for one whole digit can be rejected as far: the rest skip the score.
-    far = np.zeros(len(chosen), bool)
+    # Only items the verifier does not take for one whole digit can be rejected as far, or kept as near a digit
+    # though the verifier rejects them: the rest skip the score.
+    far, near = np.zeros(len(chosen), bool), np.zeros(len(chosen), bool)
     doubtful = whole[chosen] < FAR_AND_WHOLE_BELOW
-    far[doubtful] = reader.far_from_digits(candidates.batch[chosen][doubtful])
+    far[doubtful], near[doubtful] = reader.judge_novelty(candidates.batch[chosen][doubtful])
     return total, Reading(
         model=reader.name,
         boxes=[candidates.boxes[i] for i in chosen],
@@ -279,6 +281,7 @@ def _best_reading(reader: Reader, candidates: Candidates) -> tuple[float, Readin
         other_probability=other[chosen],
         too_small=[bool(candidates.too_small[i]) for i in chosen],
         far_from_digits=far.tolist(),
+        near_a_digit=near.tolist(),
         reject_from=reader.reject_from,
     )
 

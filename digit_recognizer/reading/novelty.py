@@ -59,10 +59,16 @@ class Novelty:
     means: np.ndarray
     precision: np.ndarray
     far_from: float
+    near_below: float
 
     def far(self, features: np.ndarray) -> np.ndarray:
         """Per feature vector (from :attr:`features`): farther from every digit class than ``far_from``."""
         return distances(features, self.means, self.precision) >= self.far_from
+
+    def judge(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per feature vector: far from every digit class (from ``far_from``), and near one (under ``near_below``)."""
+        found = distances(features, self.means, self.precision)
+        return found >= self.far_from, found < self.near_below
 
 
 def fingerprint(model: keras.Model) -> str:
@@ -77,9 +83,11 @@ def fingerprint(model: keras.Model) -> str:
     return digest.hexdigest()
 
 
-def save(path: Path, model: keras.Model, means: np.ndarray, precision: np.ndarray, far_from: float) -> None:
+def save(path: Path, model: keras.Model, means: np.ndarray, precision: np.ndarray, far_from: float,
+         near_below: float) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(path, means=means, precision=precision, far_from=np.float64(far_from), fitted_on=fingerprint(model))
+    np.savez(path, means=means, precision=precision, far_from=np.float64(far_from),
+             near_below=np.float64(near_below), fitted_on=fingerprint(model))
 
 
 def load(path: Path, model: keras.Model) -> Novelty:
@@ -87,6 +95,7 @@ def load(path: Path, model: keras.Model) -> Novelty:
     try:
         with np.load(path, allow_pickle=False) as stored:
             means, precision, far_from = stored["means"], stored["precision"], float(stored["far_from"])
+            near_below = float(stored["near_below"])
             fitted_on = str(stored["fitted_on"])
     except (OSError, ValueError, KeyError) as error:
         raise UserError(f"{path} could not be read ({type(error).__name__}); refit it with `{FIT_COMMAND}`.") from None
@@ -98,4 +107,4 @@ def load(path: Path, model: keras.Model) -> Novelty:
     if fitted_on != fingerprint(model):
         raise UserError(f"{path} was fitted on another {FEATURES_MODEL} model (retrained since?); refit it with "
                         f"`{FIT_COMMAND}`.")
-    return Novelty(features, means, precision, far_from)
+    return Novelty(features, means, precision, far_from, near_below)

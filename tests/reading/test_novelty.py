@@ -63,11 +63,39 @@ def test_plus_signs_the_verifier_lets_through_are_not_digits(shelf: ModelShelf) 
     assert "unlike every digit" in reasons
 
 
+def test_digits_by_other_writers_near_a_digit_are_kept_whatever_the_verifier_says(shelf: ModelShelf) -> None:
+    """Numbers of scikit-learn's digits (other writers): the verifier alone rejects some of their digits; those the
+    score puts near a digit are kept, so fewer are rejected, and most of those kept read right."""
+    from benchmarks.layouts import drawings, other_writers, score
+
+    reader = shelf.reader("best")
+    made = drawings(*other_writers(), ("level", "uneven"), 80, np.random.default_rng(2))
+    with_score = [read(reader, drawing.image, MIN_DIGIT_SIZE) for drawing in made]
+    alone = [read(replace(reader, novelty=None), drawing.image, MIN_DIGIT_SIZE) for drawing in made]
+    kept = [(reading, drawing) for reading, drawing in zip(with_score, made, strict=True)
+            if any(reading.near_a_digit[index] and reading.other_probability[index] >= reading.reject_from
+                   for index in range(len(reading)))]
+    assert len(kept) >= 3
+    assert sum(score(reading, drawing.lines)["rejected"] for reading, drawing in zip(with_score, made, strict=True)) < (
+        sum(score(reading, drawing.lines)["rejected"] for reading, drawing in zip(alone, made, strict=True)))
+    assert np.mean([score(reading, drawing.lines)["whole"] for reading, drawing in kept]) >= 0.5
+
+
+def test_sketches_near_a_digit_are_rare(shelf: ModelShelf) -> None:
+    """The near distance is set so that 99.5% of the fit family's sketches the verifier rejects lie farther."""
+    reader = shelf.reader("best")
+    readings = [read(reader, render_strokes(strokes), MIN_DIGIT_SIZE)
+                for _, strokes in non_digits("fit", 200, np.random.default_rng(3))]
+    vetoed = [reading.near_a_digit[index] for reading in readings for index in range(len(reading))
+              if reading.other_probability[index] >= reading.reject_from]
+    assert len(vetoed) >= 100 and np.mean(vetoed) <= 0.02
+
+
 def test_a_broken_or_mismatched_score_file_says_how_to_refit(tmp_path: Path, shelf: ModelShelf) -> None:
     broken = tmp_path / "broken.npz"
     broken.write_text("not an archive")
     mismatched = tmp_path / "mismatched.npz"
-    save(mismatched, shelf.get(FEATURES_MODEL), np.zeros((10, 3)), np.eye(3), 1.0)
+    save(mismatched, shelf.get(FEATURES_MODEL), np.zeros((10, 3)), np.eye(3), 1.0, 0.5)
     for path in (broken, mismatched):
         with pytest.raises(UserError, match=r"python -m tools\.fit_novelty"):
             load(path, shelf.get(FEATURES_MODEL))
@@ -89,7 +117,8 @@ def test_a_score_fitted_on_another_best_cnn_is_set_aside(tmp_path: Path, models_
         shutil.copy(models_dir / name, tmp_path / name)
     shipped = shelf.novelty()
     assert shipped is not None
-    save(tmp_path / "novelty.npz", shelf.get("best_deskew"), shipped.means, shipped.precision, shipped.far_from)
+    save(tmp_path / "novelty.npz", shelf.get("best_deskew"), shipped.means, shipped.precision, shipped.far_from,
+         shipped.near_below)
     with pytest.raises(UserError, match="retrained since"):
         load(tmp_path / "novelty.npz", shelf.get(FEATURES_MODEL))
     stale = ModelShelf(tmp_path)
