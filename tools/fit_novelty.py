@@ -21,6 +21,7 @@ import numpy as np
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from digit_recognizer import options
+from digit_recognizer.errors import UserError
 from digit_recognizer.outputs.artifacts import write_json
 from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE, render_strokes
 from digit_recognizer.reading.inference import DIGIT, UNSURE, ModelShelf, predict, read
@@ -72,6 +73,10 @@ def fit_and_save(args: argparse.Namespace) -> int:
         reading = read(reader, render_strokes(strokes), MIN_DIGIT_SIZE)
         rejected += [image for image, other in zip(reading.batch, reading.other_probability, strict=True)
                      if other >= reader.reject_from]
+    if len(rejected) < 100 / NEAR_PERCENT:
+        raise UserError(f"the verifier rejected {len(rejected)} items in {args.non_digits} non-digit sketches, too "
+                        f"few to set the distance near a digit ({NEAR_PERCENT}% of at least {100 / NEAR_PERCENT:.0f}); "
+                        "draw more with --non-digits (default: 1000).")
     unlike = distances(predict(features, np.stack(rejected)), means, precision)
     near_below = float(np.percentile(unlike, NEAR_PERCENT))
     save(args.models_dir / NOVELTY_FILENAME, model, means, precision, far_from, near_below)

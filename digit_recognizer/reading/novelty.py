@@ -61,10 +61,6 @@ class Novelty:
     far_from: float
     near_below: float
 
-    def far(self, features: np.ndarray) -> np.ndarray:
-        """Per feature vector (from :attr:`features`): farther from every digit class than ``far_from``."""
-        return distances(features, self.means, self.precision) >= self.far_from
-
     def judge(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per feature vector: far from every digit class (from ``far_from``), and near one (under ``near_below``)."""
         found = distances(features, self.means, self.precision)

@@ -4,6 +4,8 @@ drawn shapes."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import numpy as np
 import pytest
 
 from digit_recognizer.errors import UserError
+from digit_recognizer.outputs.paths import REPO_ROOT
 from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE, render_strokes
 from digit_recognizer.reading.inference import NOT_A_DIGIT, ModelShelf, Reader, read
 from digit_recognizer.reading.novelty import FEATURES_MODEL, distances, features_model, fit, load, save
@@ -38,12 +41,12 @@ def test_test_digits_are_near_and_drawn_plus_signs_far(shelf: ModelShelf, mnist:
     signs drawn by hand (a kind the verifier never saw) lie farther."""
     novelty = shelf.novelty()
     assert novelty is not None
-    digits = novelty.far(novelty.features.predict(normalise(mnist.x_test[:2000]), verbose=0))
+    digits, _ = novelty.judge(novelty.features.predict(normalise(mnist.x_test[:2000]), verbose=0))
     assert digits.mean() <= 0.01
     pluses = [render_strokes(strokes) for kind, strokes in non_digits("measure", 400, np.random.default_rng(0))
               if kind == "plus"]
-    far = [bool(novelty.far(novelty.features.predict(read(shelf.reader("best"), plus, MIN_DIGIT_SIZE).batch,
-                                                     verbose=0)).all()) for plus in pluses]
+    batches = [read(shelf.reader("best"), plus, MIN_DIGIT_SIZE).batch for plus in pluses]
+    far = [bool(novelty.judge(novelty.features.predict(batch, verbose=0))[0].all()) for batch in batches]
     assert len(far) >= 10 and np.mean(far) >= 0.6
 
 
@@ -124,3 +127,16 @@ def test_a_score_fitted_on_another_best_cnn_is_set_aside(tmp_path: Path, models_
     stale = ModelShelf(tmp_path)
     assert stale.reader("cnn").novelty is None and stale.reader("best").novelty is None
     assert capsys.readouterr().err.count("retrained since") == 1
+
+
+def test_too_few_sketches_to_set_the_near_distance_is_one_sentence(tmp_path: Path, models_dir: Path,
+                                                                    mnist_path: Path) -> None:
+    """With 5 sketches the 0.5th percentile means nothing: the fit stops with one sentence and writes no score."""
+    for name in ("best.keras", "verifier.keras", "calibration.json"):
+        shutil.copy(models_dir / name, tmp_path / name)
+    result = subprocess.run([sys.executable, "-m", "tools.fit_novelty", "--data", str(mnist_path), "--per-layout",
+                             "1", "--non-digits", "5", "--models-dir", str(tmp_path), "--out-dir", str(tmp_path)],
+                            cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "too few to set the distance near a digit" in result.stderr and "--non-digits" in result.stderr
+    assert not (tmp_path / "novelty.npz").exists()
