@@ -11,7 +11,7 @@ Reported per model and case: whole numbers read right, digits read right, digits
 digits, non-digits rejected. ``--source validation`` builds the same benchmark from the validation digits,
 for choosing thresholds without looking at the test digits.
 
-    python -m benchmarks.layouts [--per-layout 100] [--models ann,cnn,vgg16,best]
+    python -m benchmarks.layouts [--per-layout 300] [--models ann,cnn,vgg16,best]
 """
 
 from __future__ import annotations
@@ -78,10 +78,10 @@ def score(reading: Reading, expected: list[str]) -> dict[str, float]:
 def main() -> None:
     p = parser(__doc__.splitlines()[0])
     p.set_defaults(models="ann,cnn,vgg16,best")
-    p.add_argument("--per-layout", type=options.positive_int, default=100,
-                   help="drawings per layout and source (default: 100)")
-    p.add_argument("--non-digits", type=options.positive_int, default=200,
-                   help="non-digit drawings per family (default: 200)")
+    p.add_argument("--per-layout", type=options.positive_int, default=300,
+                   help="drawings per layout and source (default: 300)")
+    p.add_argument("--non-digits", type=options.positive_int, default=400,
+                   help="non-digit drawings per family (default: 400)")
     p.add_argument("--source", choices=("test", "validation"), default="test",
                    help="MNIST digits to compose from: test (report) or validation (tuning)")
     p.add_argument("--reject-by", choices=REJECT_BY, default=REJECT_BY[0],
