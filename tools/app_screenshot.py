@@ -14,8 +14,10 @@ from pathlib import Path
 from PIL import ImageGrab
 
 from digit_recognizer import options
+from digit_recognizer.catalog import DISPLAY_NAMES
 from digit_recognizer.errors import UserError
 from digit_recognizer.outputs.paths import MODELS_DIRNAME, REPO_ROOT
+from digit_recognizer.reading.inference import ModelShelf, train_command
 from digit_recognizer.synthetic import strokes as s
 from tools.gui_driver import Window, tools_missing, virtual_display
 
@@ -23,9 +25,13 @@ from tools.gui_driver import Window, tools_missing, virtual_display
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "app_screenshot.png")
-    parser.add_argument("--model", default="best")
+    parser.add_argument("--model", default="best", choices=list(DISPLAY_NAMES))
     parser.add_argument("--models-dir", type=Path, default=REPO_ROOT / MODELS_DIRNAME)
     args = parser.parse_args()
+    # The window would open without the model and the screenshot wait for a reading that never comes.
+    if args.model not in ModelShelf(args.models_dir).available():
+        raise UserError(f"{DISPLAY_NAMES[args.model]} model not found in {args.models_dir}; train it with "
+                        f"`{train_command(args.model)}` or pass --models-dir.")
     if tools_missing():
         raise UserError(f"install {' and '.join(tools_missing())} (apt-get install xvfb xdotool).")
     with virtual_display() as display, tempfile.TemporaryDirectory() as settings:
