@@ -17,7 +17,7 @@ from digit_recognizer import options
 from digit_recognizer.catalog import DISPLAY_NAMES
 from digit_recognizer.errors import UserError
 from digit_recognizer.outputs.paths import MODELS_DIRNAME, REPO_ROOT
-from digit_recognizer.reading.inference import ModelShelf, train_command
+from digit_recognizer.reading.inference import ModelShelf, missing_model
 from digit_recognizer.synthetic import strokes as s
 from tools.gui_driver import Window, tools_missing, virtual_display
 
@@ -29,9 +29,9 @@ def main() -> None:
     parser.add_argument("--models-dir", type=Path, default=REPO_ROOT / MODELS_DIRNAME)
     args = parser.parse_args()
     # The window would open without the model and the screenshot wait for a reading that never comes.
-    if args.model not in ModelShelf(args.models_dir).available():
-        raise UserError(f"{DISPLAY_NAMES[args.model]} model not found in {args.models_dir}; train it with "
-                        f"`{train_command(args.model)}` or pass --models-dir.")
+    model_file = ModelShelf(args.models_dir).path(args.model)
+    if not model_file.is_file():
+        raise missing_model(model_file, args.model)
     if tools_missing():
         raise UserError(f"install {' and '.join(tools_missing())} (apt-get install xvfb xdotool).")
     with virtual_display() as display, tempfile.TemporaryDirectory() as settings:

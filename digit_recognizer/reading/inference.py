@@ -56,6 +56,12 @@ def train_command(name: str) -> str:
     return f"python test.py --models {name}"
 
 
+def missing_model(path: Path, name: str) -> UserError:
+    """The one sentence for a model file that is not there, with the command that makes it."""
+    return UserError(f"{DISPLAY_NAMES.get(name, name)} model not found at {path}; "
+                     f"train it with `{train_command(name)}`.")
+
+
 def expected_outputs(outputs: int) -> str:
     return f"{outputs} classes" if outputs > 1 else "one output"
 
@@ -67,8 +73,7 @@ def load_model(path: Path, name: str, outputs: int = 10) -> keras.Model:
     import digit_recognizer.models.layers  # noqa: F401  (registers the layers a saved model may contain)
 
     if not path.is_file():
-        raise UserError(f"{DISPLAY_NAMES.get(name, name)} model not found at {path}; train it with "
-                             f"`{train_command(name)}`.")
+        raise missing_model(path, name)
     try:
         model = keras.saving.load_model(path, compile=False, safe_mode=True)
         shapes = model.input_shape, model.output_shape  # an unbuilt model has none and raises AttributeError
@@ -318,14 +323,18 @@ class ModelShelf:
 
     def available(self) -> list[str]:
         """Models with a file present (they may still fail to load)."""
-        return [name for name in self.names if (self.models_dir / f"{name}.keras").is_file()]
+        return [name for name in self.names if self.path(name).is_file()]
+
+    def path(self, name: str) -> Path:
+        """Where the named model's file is (or would be)."""
+        return self.models_dir / f"{name}.keras"
 
     def get(self, name: str, outputs: int = 10) -> keras.Model:
         if name in self._errors:
             raise UserError(self._errors[name])
         if name not in self._loaded:
             try:
-                self._loaded[name] = load_model(self.models_dir / f"{name}.keras", name, outputs)
+                self._loaded[name] = load_model(self.path(name), name, outputs)
             except UserError as error:
                 self._errors[name] = str(error)
                 raise

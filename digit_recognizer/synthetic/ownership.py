@@ -49,9 +49,10 @@ def ownership(candidates: Candidates, owners: np.ndarray) -> Ownership:
 def segmentable(candidates: Candidates, owners: np.ndarray, at_least: float) -> bool:
     """Whether every line's atoms are covered, left to right, by candidates that are each one whole digit."""
     whole = ownership(candidates, owners).whole(at_least)
+    by_end = sorted(np.nonzero(whole)[0], key=lambda index: candidates.spans[index][2])
     for line, count in enumerate(candidates.atoms_per_line):
         reached = {0}
-        for index in sorted(np.nonzero(whole)[0], key=lambda index: candidates.spans[index][2]):
+        for index in by_end:
             span_line, first, last = candidates.spans[index]
             if span_line == line and first in reached:
                 reached.add(last)

@@ -14,6 +14,7 @@ def test_a_folder_without_the_model_is_refused_before_any_window_opens(tmp_path:
                            str(tmp_path), "--out", str(tmp_path / "shot.png")],
                           cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
-    assert f"CNN model not found in {tmp_path}; train it with `python test.py --models cnn`" in done.stderr
+    expected = f"CNN model not found at {tmp_path / 'cnn.keras'}; train it with `python test.py --models cnn`."
+    assert expected in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "shot.png").exists()
