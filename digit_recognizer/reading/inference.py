@@ -39,6 +39,8 @@ TOO_FLAT = 3.0
 FAR_AND_WHOLE_BELOW = 0.5
 # The score that makes the segmentation keep a candidate: above any total of log-probabilities it competes with.
 KEEP_WHOLE = 100.0
+# Candidates the verifier gives at least this P(whole digit) are classified at once; the rest only if chosen.
+CLASSIFY_FROM = 0.01
 EXPECTED_INPUT = (None, *INPUT_SHAPE)
 # How each item of a reading is shown, from best to worst.
 DIGIT, UNSURE, NOT_A_DIGIT, TOO_SMALL = "digit", "unsure", "not a digit", "too small"
@@ -258,19 +260,17 @@ def read(reader: Reader, image: np.ndarray, min_size: float | None = None) -> Re
 
 def _best_reading(reader: Reader, candidates: Candidates) -> tuple[float, Reading]:
     """The partition of the candidates that the reader scores best, and its total score."""
-    probabilities = reader.classify(candidates.batch)
-    whole, other = reader.verify(candidates.batch, probabilities)
-    scores = np.log(np.maximum(whole, 1e-6)) + np.log(np.maximum(probabilities.max(axis=1), 1e-6))
-    chosen = choose(candidates, scores)
+    scores = _Scores(reader, candidates)
+    chosen = scores.choose()
     # A piece of ink that is more likely no digit than not as a whole (an H, a star), cut into parts of which
     # one is no digit either, stays whole and is rejected: cut, its upright strokes would pass as 1s.
+    other = scores.other
     keep_whole = [index for index in np.nonzero(candidates.cut_piece & (other >= 0.5))[0]
                   if any(candidates.within(part, index) and other[part] >= reader.reject_from for part in chosen)]
     if keep_whole:
-        kept = scores.copy()
-        kept[keep_whole] = KEEP_WHOLE
-        chosen = choose(candidates, kept)
-    total = float(np.sum(scores[chosen] + candidates.prior[chosen]))
+        chosen = scores.choose(keep_whole)
+    total = float(np.sum(scores.of(chosen) + candidates.prior[chosen]))
+    whole, probabilities = scores.whole, scores.probabilities
     # Only items the verifier does not take for one whole digit can be rejected as far, or kept as near a digit
     # though the verifier rejects them: the rest skip the score.
     far, near = np.zeros(len(chosen), bool), np.zeros(len(chosen), bool)
@@ -289,6 +289,46 @@ def _best_reading(reader: Reader, candidates: Candidates) -> tuple[float, Readin
         near_a_digit=near.tolist(),
         reject_from=reader.reject_from,
     )
+
+
+class _Scores:
+    """Each candidate's score, log P(whole digit) + log P(top class), with the classifier run only where it can
+    change the choice. A candidate the verifier gives a P(whole digit) under CLASSIFY_FROM is first scored as
+    if the classifier were sure of it, an upper bound, and classified only if a partition then chooses it: the
+    partition finally chosen is the one that classifying every candidate gives, at a fraction of the cost (most
+    candidates of an over-segmented number are fragments or several digits)."""
+
+    def __init__(self, reader: Reader, candidates: Candidates) -> None:
+        self.reader, self.candidates = reader, candidates
+        self.probabilities = np.zeros((len(candidates), 10), np.float32)
+        self.known = np.zeros(len(candidates), bool)
+        if reader.verifier is None:
+            self._classify(np.arange(len(candidates)))
+        self.whole, self.other = reader.verify(candidates.batch, self.probabilities)
+        self._classify(np.flatnonzero(self.whole >= CLASSIFY_FROM))
+
+    def _classify(self, indices: np.ndarray) -> None:
+        todo = indices[~self.known[indices]]
+        if len(todo):
+            self.probabilities[todo] = self.reader.classify(self.candidates.batch[todo])
+            self.known[todo] = True
+
+    def of(self, indices: list[int] | np.ndarray) -> np.ndarray:
+        """The scores of candidates (the upper bound for those not classified yet)."""
+        top = np.where(self.known[indices], np.log(np.maximum(self.probabilities[indices].max(axis=1), 1e-6)), 0.0)
+        return np.log(np.maximum(self.whole[indices], 1e-6)) + top
+
+    def choose(self, keep: list[int] | None = None) -> list[int]:
+        """The best partition, every chosen candidate classified; ``keep``: candidates chosen whenever they can be."""
+        while True:
+            scores = self.of(np.arange(len(self.candidates)))
+            if keep:
+                scores[keep] = KEEP_WHOLE
+            chosen = choose(self.candidates, scores)
+            unknown = np.array([index for index in chosen if not self.known[index]], int)
+            if not len(unknown):
+                return chosen
+            self._classify(unknown)
 
 
 def predict(model: keras.Model, batch: np.ndarray) -> np.ndarray:

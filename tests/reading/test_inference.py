@@ -11,10 +11,12 @@ import numpy as np
 import pytest
 
 from digit_recognizer.errors import UserError
+from digit_recognizer.reading import inference
 from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE, render_strokes
 from digit_recognizer.reading.inference import ModelShelf, load_model, read
 from digit_recognizer.synthetic import strokes as s
 from digit_recognizer.synthetic.canvas_check import draw_large
+from digit_recognizer.synthetic.compose import compose
 from digit_recognizer.training.data import RawMnist
 
 
@@ -43,6 +45,37 @@ def test_mnist_digits_drawn_large_read_like_the_originals(models_dir: Path, mnis
     readings = [read(reader, draw_large(digit, rng)) for digit in x]
     redrawn = np.array([reading.labels[0] if len(reading) == 1 else -1 for reading in readings])
     assert np.mean(redrawn == y) >= np.mean(original == y) - 0.02
+
+
+def test_classifying_only_the_candidates_that_can_be_chosen_reads_the_same(
+    models_dir: Path, mnist: RawMnist, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Touching and level numbers read as they read with every candidate classified, for under half the
+    classifications (a quarter here)."""
+    reader = ModelShelf(models_dir).reader("cnn")
+    classified = []
+    predict = inference.predict
+
+    def counting(model: keras.Model, batch: np.ndarray) -> np.ndarray:
+        if model is reader.model:
+            classified.append(len(batch))
+        return predict(model, batch)
+
+    monkeypatch.setattr(inference, "predict", counting)
+    rng = np.random.default_rng(4)
+    drawings = [compose(mnist.x_test[picks], mnist.y_test[picks], layout, rng).image
+                for layout in ("touching", "level") for picks in rng.integers(0, len(mnist.y_test), (15, 3))]
+    readings, counts = {}, {}
+    shipped = inference.CLASSIFY_FROM
+    for classify_from in (shipped, 0.0):
+        monkeypatch.setattr(inference, "CLASSIFY_FROM", classify_from)
+        classified.clear()
+        readings[classify_from] = [read(reader, drawing, MIN_DIGIT_SIZE) for drawing in drawings]
+        counts[classify_from] = sum(classified)
+    for lazy, full in zip(readings[shipped], readings[0.0], strict=True):
+        assert lazy.boxes == full.boxes and lazy.labels == full.labels and lazy.status == full.status
+        np.testing.assert_allclose(lazy.probabilities, full.probabilities)
+    assert counts[shipped] < 0.5 * counts[0.0]
 
 
 def test_missing_model_says_how_to_train_it(tmp_path: Path) -> None:

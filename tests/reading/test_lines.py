@@ -86,13 +86,13 @@ def test_a_touching_pair_is_cut_into_candidates() -> None:
 
 def test_touching_numbers_can_be_cut_into_their_digits(mnist: RawMnist) -> None:
     """100 three-digit numbers from MNIST test digits, every neighbour touching: for most of them the candidates
-    include each digit alone (≥ 70% its ink, holding ≥ 70% of it), so the right reading can be chosen (83% with
-    the shipped cuts, 81% with seams that bend at half the cost; 93% with the finer cuts measured in
-    docs/reading.md, 35% with at most two cuts a piece)."""
+    include each digit alone (≥ 70% its ink, holding ≥ 70% of it), so the right reading can be chosen (91% with
+    the shipped cuts; 87% with 8 cuts a piece instead of 12, 83% with 8 told apart by where they end instead of
+    where they cross the middle row, 36% with at most two cuts a piece)."""
     rng = np.random.default_rng(7)
     found = []
     for _ in range(100):
         picks = rng.integers(0, len(mnist.y_test), 3)
         drawing = compose(mnist.x_test[picks], mnist.y_test[picks], "touching", rng)
         found.append(segmentable(propose(drawing.image, MIN_DIGIT_SIZE), drawing.owners, at_least=0.7))
-    assert np.mean(found) >= 0.8
+    assert np.mean(found) >= 0.88
