@@ -97,10 +97,11 @@ def stroke_width(mask: np.ndarray) -> float:
     return 2.0 * float(np.count_nonzero(mask)) / perimeter if perimeter else 0.0
 
 
-def to_mnist(crop: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """One digit's ink crop → (28, 28) float32 in [0, 1], as MNIST's digits were normalised."""
+def to_mnist(crop: np.ndarray, stroke: float) -> np.ndarray:
+    """One digit's ink crop, its strokes ``stroke`` px wide (:func:`stroke_width` of its mask) → (28, 28) float32
+    in [0, 1], as MNIST's digits were normalised."""
     scale = MNIST_BOX / max(crop.shape)
-    crop = _match_stroke(crop, mask, MNIST_STROKE / scale)
+    crop = _match_stroke(crop, stroke, MNIST_STROKE / scale)
     size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
     small = cv2.resize(crop, size, interpolation=cv2.INTER_AREA).astype(np.float32)
     small = small[: MNIST_SIZE, : MNIST_SIZE]
@@ -115,9 +116,8 @@ def to_mnist(crop: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return canvas / peak if peak > 0 else canvas
 
 
-def _match_stroke(crop: np.ndarray, mask: np.ndarray, target: float) -> np.ndarray:
+def _match_stroke(crop: np.ndarray, width: float, target: float) -> np.ndarray:
     """Thicken thin pen strokes (or thin heavy ones) towards MNIST's stroke width, before shrinking."""
-    width = stroke_width(mask)
     if width <= 0:
         return crop
     change = round(target - width)

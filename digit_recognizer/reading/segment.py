@@ -92,10 +92,11 @@ def seams(mask: np.ndarray, line_height: float, pen: float) -> list[np.ndarray]:
     cols = max(2, round(width * factor))
     cost = cv2.resize(mask.astype(np.float32), (cols, SEAM_ROWS), interpolation=cv2.INTER_AREA)
     total = cost[0].copy()
+    wall = np.full(1, np.inf, cost.dtype)
     came_from = np.zeros((SEAM_ROWS, cols), np.int64)
     for row in range(1, SEAM_ROWS):
-        left = np.r_[np.inf, total[:-1]] + SEAM_STEP_COST
-        right = np.r_[total[1:], np.inf] + SEAM_STEP_COST
+        left = np.concatenate((wall, total[:-1])) + SEAM_STEP_COST
+        right = np.concatenate((total[1:], wall)) + SEAM_STEP_COST
         options = np.stack([left, total, right])
         step = options.argmin(axis=0)
         came_from[row] = np.arange(cols) + step - 1
@@ -155,13 +156,15 @@ def _atoms(labels: np.ndarray, piece_id: int, box: Box, line_height: float, pen:
     return atoms
 
 
-def _group(atoms: list[Atom]) -> tuple[Box, np.ndarray]:
+def _atom_map(atoms: list[Atom]) -> tuple[Box, np.ndarray]:
+    """Which atom each pixel of a line belongs to (-1: none), within the box of them all: atoms never share a
+    pixel, so a run of atoms is a range of these numbers."""
     box = enclosing([atom.box for atom in atoms])
-    mask = np.zeros((box.h, box.w), bool)
-    for atom in atoms:
+    owner = np.full((box.h, box.w), -1, np.int32)
+    for index, atom in enumerate(atoms):
         top, left = atom.box.y - box.y, atom.box.x - box.x
-        mask[top : top + atom.box.h, left : left + atom.box.w] |= atom.mask
-    return box, mask
+        owner[top : top + atom.box.h, left : left + atom.box.w][atom.mask] = index
+    return box, owner
 
 
 def _whole_piece(atoms: list[Atom], line_atoms: list[Atom]) -> bool:
@@ -192,24 +195,29 @@ def propose(image: np.ndarray, min_size: float | None = None, one_glyph: bool = 
                               for index, atom in enumerate(atoms)], bool))
         reach = np.maximum.accumulate([atom.box.right for atom in atoms])
         gaps = [atom.box.x - reach[index - 1] if index else 0 for index, atom in enumerate(atoms)]
+        line_box, owner = _atom_map(atoms)
         for first in range(len(atoms)):
+            box = atoms[first].box
             for last in range(first + 1, len(atoms) + 1):
                 # Parts of one piece that a seam cut apart are never too far apart to join again.
                 if last > first + 1 and gaps[last - 1] > MAX_GAP * digit_height and not cuts[-1][last - 1]:
                     break
+                box = box.union(atoms[last - 1].box)
                 span = atoms[first].box.union(atoms[last - 1].box)
                 whole = _whole_piece(atoms[first:last], atoms)
                 if last - first > 1 and span.w > MAX_WIDTH * digit_height and not whole:
                     continue
-                box, group_mask = _group(atoms[first:last])
+                top, left = box.y - line_box.y, box.x - line_box.x
+                owners = owner[top : top + box.h, left : left + box.w]
+                group_mask = (owners >= first) & (owners < last)
                 region = ink[box.y : box.bottom, box.x : box.right]
                 crop = np.where(cv2.dilate(group_mask.astype(np.uint8), kernel) > 0, region, 0).astype(np.uint8)
-                piece_mask = group_mask.astype(np.uint8) * 255
-                images.append(to_mnist(crop, piece_mask))
+                stroke = stroke_width(group_mask.astype(np.uint8) * 255)
+                images.append(to_mnist(crop, stroke))
                 boxes.append(box.scaled(factor))
                 masks.append(group_mask)
                 spans.append((line_index, first, last))
-                small.append(max(box.w, box.h) < TOO_SMALL * stroke_width(piece_mask))
+                small.append(max(box.w, box.h) < TOO_SMALL * stroke)
                 cut_piece.append(last - first > 1 and whole)
                 cut_off = cuts[-1][first] or (last < len(atoms) and cuts[-1][last])
                 shortest = (MIN_PART_HEIGHT if cut_off else MIN_PIECE_HEIGHT) * digit_height
