@@ -39,6 +39,11 @@ TOO_FLAT = 3.0
 FAR_AND_WHOLE_BELOW = 0.5
 # The score that makes the segmentation keep a candidate: above any total of log-probabilities it competes with.
 KEEP_WHOLE = 100.0
+# A candidate's score is WHOLE_WEIGHT × log P(whole digit) + log P(top class): of 0.25, 0.5, 0.75 and 1, the
+# highest weight at which the fit family's non-digits are rejected about as often as at 0.25 (validation drawings,
+# Best CNN: 91.5, 91.2, 88.5, 87.5%), digits reading alike (touching 78.5, 78.5, 78.8, 78.8%). At 1, a W or an N
+# cut into strokes outscored itself whole as "1111"; the verifier's doubt about each stroke weighed too much.
+WHOLE_WEIGHT = 0.5
 # Candidates the verifier gives at least this P(whole digit) are classified at once; the rest only if chosen.
 CLASSIFY_FROM = 0.01
 EXPECTED_INPUT = (None, *INPUT_SHAPE)
@@ -292,11 +297,11 @@ def _best_reading(reader: Reader, candidates: Candidates) -> tuple[float, Readin
 
 
 class _Scores:
-    """Each candidate's score, log P(whole digit) + log P(top class), with the classifier run only where it can
-    change the choice. A candidate the verifier gives a P(whole digit) under CLASSIFY_FROM is first scored as
-    if the classifier were sure of it, an upper bound, and classified only if a partition then chooses it: the
-    partition finally chosen is the one that classifying every candidate gives, at a fraction of the cost (most
-    candidates of an over-segmented number are fragments or several digits)."""
+    """Each candidate's score, WHOLE_WEIGHT × log P(whole digit) + log P(top class), with the classifier run only
+    where it can change the choice. A candidate the verifier gives a P(whole digit) under CLASSIFY_FROM is first
+    scored as if the classifier were sure of it, an upper bound, and classified only if a partition then chooses
+    it: the partition finally chosen is the one that classifying every candidate gives, at a fraction of the cost
+    (most candidates of an over-segmented number are fragments or several digits)."""
 
     def __init__(self, reader: Reader, candidates: Candidates) -> None:
         self.reader, self.candidates = reader, candidates
@@ -316,7 +321,7 @@ class _Scores:
     def of(self, indices: list[int] | np.ndarray) -> np.ndarray:
         """The scores of candidates (the upper bound for those not classified yet)."""
         top = np.where(self.known[indices], np.log(np.maximum(self.probabilities[indices].max(axis=1), 1e-6)), 0.0)
-        return np.log(np.maximum(self.whole[indices], 1e-6)) + top
+        return WHOLE_WEIGHT * np.log(np.maximum(self.whole[indices], 1e-6)) + top
 
     def choose(self, keep: list[int] | None = None) -> list[int]:
         """The best partition, every chosen candidate classified; ``keep``: candidates chosen whenever they can be."""
