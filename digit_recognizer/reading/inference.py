@@ -320,8 +320,8 @@ class _Scores:
 
     def of(self, indices: list[int] | np.ndarray) -> np.ndarray:
         """The scores of candidates (the upper bound for those not classified yet)."""
-        top = np.where(self.known[indices], np.log(np.maximum(self.probabilities[indices].max(axis=1), 1e-6)), 0.0)
-        return WHOLE_WEIGHT * np.log(np.maximum(self.whole[indices], 1e-6)) + top
+        top = np.where(self.known[indices], _log(self.probabilities[indices].max(axis=1)), 0.0)
+        return WHOLE_WEIGHT * _log(self.whole[indices]) + top
 
     def choose(self, keep: list[int] | None = None) -> list[int]:
         """The best partition, every chosen candidate classified; ``keep``: candidates chosen whenever they can be."""
@@ -334,6 +334,11 @@ class _Scores:
             if not len(unknown):
                 return chosen
             self._classify(unknown)
+
+
+def _log(probability: np.ndarray) -> np.ndarray:
+    """A probability's log, floored at log 1e-6: a zero must not rule a candidate out whatever else it scores."""
+    return np.log(np.maximum(probability, 1e-6))
 
 
 def predict(model: keras.Model, batch: np.ndarray) -> np.ndarray:
