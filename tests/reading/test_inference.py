@@ -74,7 +74,9 @@ def test_classifying_only_the_candidates_that_can_be_chosen_reads_the_same(
         counts[classify_from] = sum(classified)
     for lazy, full in zip(readings[shipped], readings[0.0], strict=True):
         assert lazy.boxes == full.boxes and lazy.labels == full.labels and lazy.status == full.status
-        np.testing.assert_allclose(lazy.probabilities, full.probabilities)
+        # One image's probabilities differ in the last bits with the batch it is classified in (oneDNN chooses
+        # its kernels by batch size).
+        np.testing.assert_allclose(lazy.probabilities, full.probabilities, rtol=1e-4)
     assert counts[shipped] < 0.5 * counts[0.0]
 
 

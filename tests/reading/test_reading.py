@@ -17,6 +17,7 @@ from digit_recognizer.reading.lines import pieces
 from digit_recognizer.reading.preprocess import ink_mask, to_grey, to_ink
 from digit_recognizer.synthetic import strokes as s
 from digit_recognizer.synthetic.compose import compose
+from digit_recognizer.synthetic.sketches import sketch
 from digit_recognizer.training.data import RawMnist
 
 
@@ -87,6 +88,15 @@ def test_shapes_that_are_not_digits_are_rejected(best: Reader, name: str) -> Non
     reading = read_strokes(best, strokes)
     assert len(reading) >= 1 and set(reading.status) == {NOT_A_DIGIT}, f"{name}: {reading.describe(0)}"
     assert reading.as_dict()["digits"] == "" and reading.as_dict()["status"][0] == "not a digit"
+
+
+def test_a_letter_whose_strokes_pass_as_1s_is_rejected_whole(best: Reader) -> None:
+    """An N or a W drawn by hand: cut, each stroke is a clean 1, but the verifier is sure the whole is no digit."""
+    rng = np.random.default_rng(0)
+    readings = [read_strokes(best, sketch(kind, rng, (200, 80, 240, 220))) for kind in ("letter_N", "letter_W")
+                for _ in range(10)]
+    assert not any(set(reading.text) == {"1"} for reading in readings), [reading.text for reading in readings]
+    assert np.mean([not reading.text for reading in readings]) >= 0.9
 
 
 def test_each_rejection_says_why(best: Reader) -> None:
