@@ -40,7 +40,7 @@ FAR_AND_WHOLE_BELOW = 0.5
 # A cut piece the verifier gives at least this P(not a digit) as a whole stays whole, however digit-like its parts:
 # of 0.97, 0.99 and 0.999, the most cautious, as the three rejected the fit family's non-digits alike (validation
 # drawings, Best CNN: 98.5, 98.2, 98.2% against 91.0 without; touching numbers 84.5, 84.7, 84.7 against 84.7%)
-# and only it rejected no more touching digits than without (1.1, 1.0, 0.9 against 0.9%). A V: "11" before.
+# and only it rejected no more touching digits than without (1.1, 1.0, 0.9 against 0.9%).
 CERTAINLY_NOT = 0.999
 # The score that makes the segmentation keep a candidate: above any total of log-probabilities it competes with.
 KEEP_WHOLE = 100.0
@@ -276,9 +276,12 @@ def _best_reading(reader: Reader, candidates: Candidates) -> tuple[float, Readin
     # one is no digit either, stays whole and is rejected: cut, its upright strokes would pass as 1s. So does
     # one the verifier is all but certain is no digit, whatever its parts (a V would pass as "11").
     other = scores.other
-    keep_whole = [index for index in np.nonzero(candidates.cut_piece & (other >= 0.5))[0]
-                  if any(candidates.within(part, index)
-                         and (other[part] >= reader.reject_from or other[index] >= CERTAINLY_NOT) for part in chosen)]
+
+    def stays_whole(index: int) -> bool:
+        parts = [part for part in chosen if candidates.within(part, index)]
+        return bool(parts) and (other[index] >= CERTAINLY_NOT or any(other[parts] >= reader.reject_from))
+
+    keep_whole = [index for index in np.nonzero(candidates.cut_piece & (other >= 0.5))[0] if stays_whole(index)]
     if keep_whole:
         chosen = scores.choose(keep_whole)
     total = float(np.sum(scores.of(chosen) + candidates.prior[chosen]))

@@ -212,7 +212,7 @@ def propose(image: np.ndarray, min_size: float | None = None, one_glyph: bool = 
                 group_mask = (owners >= first) & (owners < last)
                 region = ink[box.y : box.bottom, box.x : box.right]
                 crop = np.where(cv2.dilate(group_mask.astype(np.uint8), kernel) > 0, region, 0).astype(np.uint8)
-                stroke = stroke_width(group_mask.astype(np.uint8) * 255)
+                stroke = stroke_width(group_mask.astype(np.uint8))
                 images.append(to_mnist(crop, stroke))
                 boxes.append(box.scaled(factor))
                 masks.append(group_mask)
