@@ -80,8 +80,8 @@ def main() -> None:
     p.set_defaults(models="ann,cnn,vgg16,best")
     p.add_argument("--per-layout", type=options.positive_int, default=300,
                    help="drawings per layout and source (default: 300)")
-    p.add_argument("--non-digits", type=options.positive_int, default=400,
-                   help="non-digit drawings per family (default: 400)")
+    p.add_argument("--non-digits", type=options.positive_int, default=620,
+                   help="non-digit drawings per family (default: 620)")
     p.add_argument("--source", choices=("test", "validation"), default="test",
                    help="MNIST digits to compose from: test (report) or validation (tuning)")
     p.add_argument("--reject-by", choices=REJECT_BY, default=REJECT_BY[0],

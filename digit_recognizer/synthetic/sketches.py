@@ -219,6 +219,69 @@ def _wave(rng: np.random.Generator) -> list[np.ndarray]:
     return [np.c_[x, 0.3 * np.sin(2 * np.pi * x)]]
 
 
+def _diamond(rng: np.random.Generator) -> list[np.ndarray]:
+    return [_line((0.5, 0), (1, 0.6), (0.5, 1.2), (0, 0.6), (0.5, 0))]
+
+
+def _crescent(rng: np.random.Generator) -> list[np.ndarray]:
+    """A moon: two arcs meeting at sharp horns, never a closed ring."""
+    outer = _arc(0.5, 0.5, 0.5, 0.5, -70, -290)
+    return [_chain(outer, _arc(0.72, 0.5, 0.36, 0.5, 110, 250)[::-1])]
+
+
+def _cloud(rng: np.random.Generator) -> list[np.ndarray]:
+    """Five to seven bumps round an oval, in one stroke."""
+    bumps = int(rng.integers(5, 8))
+    t = np.linspace(0, 2 * np.pi, 30 * bumps)
+    radius = 1 + 0.18 * np.abs(np.sin(bumps * t / 2))
+    return [np.c_[1.5 * radius * np.cos(t), radius * np.sin(t)]]
+
+
+def _house(rng: np.random.Generator) -> list[np.ndarray]:
+    return [_line((0, 0.45), (0, 1), (0.8, 1), (0.8, 0.45)), _line((-0.05, 0.5), (0.4, 0), (0.85, 0.5))]
+
+
+def _sun(rng: np.random.Generator) -> list[np.ndarray]:
+    rays = int(rng.integers(6, 10))
+    angles = 2 * np.pi * np.arange(rays) / rays + rng.uniform(0, np.pi)
+    spokes = [_line((0.55 * np.cos(a), 0.55 * np.sin(a)), (np.cos(a), np.sin(a))) for a in angles]
+    return [_arc(0, 0, 0.4, 0.4, 0, 365), *spokes]
+
+
+def _flower(rng: np.random.Generator) -> list[np.ndarray]:
+    """Petals round a centre in one looping stroke (a rose curve), sometimes with a stem."""
+    petals = int(rng.choice([3, 5, 7]))
+    t = np.linspace(0, np.pi, 40 * petals)
+    radius = np.cos(petals * t)
+    strokes = [np.c_[radius * np.cos(t), radius * np.sin(t)]]
+    return strokes + ([_line((0, 0.3), (0, 1.8))] if rng.random() < 0.5 else [])
+
+
+def _infinity(rng: np.random.Generator) -> list[np.ndarray]:
+    t = np.linspace(0, 2 * np.pi, 80)
+    return [np.c_[np.cos(t), np.sin(2 * t) / 2.2]]
+
+
+def _fish(rng: np.random.Generator) -> list[np.ndarray]:
+    body = _arc(0.4, 0.5, 0.4, 0.25, 30, 330)
+    return [_chain(body, _line((1, 0.2), (1, 0.8)), body[:1])]
+
+
+def _stick_figure(rng: np.random.Generator) -> list[np.ndarray]:
+    return [
+        _arc(0.4, 0.12, 0.12, 0.12, 0, 365),
+        _line((0.4, 0.24), (0.4, 0.65)),
+        _line((0.1, 0.4), (0.7, 0.4)),
+        _line((0.15, 1), (0.4, 0.65), (0.65, 1)),
+    ]
+
+
+def _cube(rng: np.random.Generator) -> list[np.ndarray]:
+    front, back = np.array([(0, 0.3), (0.7, 0.3), (0.7, 1), (0, 1), (0, 0.3)]), np.array([0.3, -0.3])
+    edges = [_line(tuple(corner), tuple(corner + back)) for corner in front[:3]]
+    return [front, _line(*(tuple(corner + back) for corner in front[:3])), *edges]
+
+
 def _plus(rng: np.random.Generator) -> list[np.ndarray]:
     return [_line((0.5, 0), (0.5, 1)), _line((0, 0.5), (1, 0.5))]
 
@@ -372,6 +435,16 @@ _TEMPLATES: dict[str, Template] = {
     "scribble": _scribble,
     "circle_cross": _circle_cross,
     "wave": _wave,
+    "diamond": _diamond,
+    "crescent": _crescent,
+    "cloud": _cloud,
+    "house": _house,
+    "sun": _sun,
+    "flower": _flower,
+    "infinity": _infinity,
+    "fish": _fish,
+    "stick_figure": _stick_figure,
+    "cube": _cube,
     "letter_X": _letter_x_upper,
     "letter_R": _letter_r_upper,
     "letter_P": _letter_p_upper,
@@ -403,6 +476,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "measure": (
         *(f"letter_{c}" for c in "XRPVafxypd"),
         "plus", "equals", "arrow", "check", "heart", "zigzag", "dash", "dot_cluster", "loop", "smiley", "asterisk",
+        "diamond", "crescent", "cloud", "house", "sun", "flower", "infinity", "fish", "stick_figure", "cube",
     ),
 }
 
