@@ -32,6 +32,8 @@ from digit_recognizer.training.data import load_raw, split
 
 # Layouts built from scikit-learn's digits too (other writers); its 1,797 images are too few for all.
 OTHER_WRITER_LAYOUTS = ("level", "uneven", "touching", "two_lines")
+# Non-digit drawings per family: 20 of each measured kind.
+NON_DIGITS = 20 * len(FAMILIES["measure"])
 # What decides "not a digit": as the app, then the methods it is compared with.
 REJECT_BY = ("verifier+novelty", "verifier", "confidence")
 
@@ -80,8 +82,8 @@ def main() -> None:
     p.set_defaults(models="ann,cnn,vgg16,best")
     p.add_argument("--per-layout", type=options.positive_int, default=300,
                    help="drawings per layout and source (default: 300)")
-    p.add_argument("--non-digits", type=options.positive_int, default=620,
-                   help="non-digit drawings per family (default: 620)")
+    p.add_argument("--non-digits", type=options.positive_int, default=NON_DIGITS,
+                   help=f"non-digit drawings per family (default: {NON_DIGITS}, 20 of each measured kind)")
     p.add_argument("--source", choices=("test", "validation"), default="test",
                    help="MNIST digits to compose from: test (report) or validation (tuning)")
     p.add_argument("--reject-by", choices=REJECT_BY, default=REJECT_BY[0],

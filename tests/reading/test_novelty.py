@@ -17,8 +17,11 @@ from digit_recognizer.outputs.paths import REPO_ROOT
 from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE, render_strokes
 from digit_recognizer.reading.inference import NOT_A_DIGIT, ModelShelf, Reader, read
 from digit_recognizer.reading.novelty import FEATURES_MODEL, distances, features_model, fit, load, save
-from digit_recognizer.synthetic.sketches import non_digits
+from digit_recognizer.synthetic.sketches import FAMILIES, non_digits
 from digit_recognizer.training.data import RawMnist, normalise
+
+# Measured-family drawings that hold 20 hand-drawn plus signs (the family cycles through its kinds).
+PLUSES_AMONG = 20 * len(FAMILIES["measure"])
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +46,7 @@ def test_test_digits_are_near_and_drawn_plus_signs_far(shelf: ModelShelf, mnist:
     assert novelty is not None
     digits, _ = novelty.judge(novelty.features.predict(normalise(mnist.x_test[:2000]), verbose=0))
     assert digits.mean() <= 0.01
-    pluses = [render_strokes(strokes) for kind, strokes in non_digits("measure", 620, np.random.default_rng(0))
+    pluses = [render_strokes(strokes) for kind, strokes in non_digits("measure", PLUSES_AMONG, np.random.default_rng(0))
               if kind == "plus"]
     batches = [read(shelf.reader("best"), plus, MIN_DIGIT_SIZE).batch for plus in pluses]
     far = [bool(novelty.judge(novelty.features.predict(batch, verbose=0))[0].all()) for batch in batches]
@@ -54,7 +57,7 @@ def test_plus_signs_the_verifier_lets_through_are_not_digits(shelf: ModelShelf) 
     """Hand-drawn plus signs: the verifier alone takes many for digit parts and reads a 4; with the novelty
     score most are "not a digit"."""
     reader = shelf.reader("best")
-    pluses = [render_strokes(strokes) for kind, strokes in non_digits("measure", 620, np.random.default_rng(1))
+    pluses = [render_strokes(strokes) for kind, strokes in non_digits("measure", PLUSES_AMONG, np.random.default_rng(1))
               if kind == "plus"]
 
     def rejected(with_reader: Reader) -> float:
