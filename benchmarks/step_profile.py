@@ -52,7 +52,12 @@ def part_of(op: str) -> str:
     scope = scope.lower()
     if conv_gradients.SCOPE in scope and kind != "Cast":
         return "convolution backward-weights"
-    if "/adam/" in scope or scope.startswith("adam/") or kind.startswith("ResourceApply"):
+    if conv_gradients.PIXEL_INPUT_GRADIENT_SCOPE in scope:
+        return "convolution backward-data"
+    if conv_gradients.PIXEL_FORWARD_SCOPE in scope and kind != "Cast":
+        # The tap gathered forward; the gradient of that gather scatters the weight gradient into the kernel.
+        return "convolution backward-weights" if "gradient_tape/" in scope else "convolution forward"
+    if {"adam", "fused_adam"} & set(scope.split("/")) or kind.startswith("ResourceApply"):
         return "optimizer update"
     if kind == "Cast":
         return "precision casts"
@@ -109,8 +114,19 @@ def _training(args: argparse.Namespace):
     x = rng.random((images, 28, 28, 1), dtype=np.float32)
     y = rng.integers(0, 10, images)
     warm = args.steps_per_execution * BATCH
-    model.fit(x[:warm], y[:warm], batch_size=BATCH, epochs=1, verbose=0, shuffle=False)
+    fit_once(model, x[:warm], y[:warm])
     return keras, model, x[warm:], y[warm:]
+
+
+def fit_once(model, x, y) -> None:
+    """One epoch over ``x`` in order, fed as ``python test.py`` feeds it (``training.fit.batches``).
+
+    Not NumPy arrays into ``fit``: their tf.data pipeline's autotuning made a VGG16 step take either about 95 or
+    142.5 ms from one ``fit`` to the next on an AMX CPU, while these batches kept every ``fit`` at 90-98 ms.
+    """
+    from digit_recognizer.training.fit import batches
+
+    model.fit(**batches(x, y, BATCH), epochs=1, verbose=0)
 
 
 def collect_tf(args: argparse.Namespace) -> dict:
@@ -123,7 +139,7 @@ def collect_tf(args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory() as logdir:
         tf.profiler.experimental.start(logdir)
         start = time.perf_counter()
-        model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0, shuffle=False)
+        fit_once(model, x, y)
         wall = time.perf_counter() - start
         tf.profiler.experimental.stop()
         space = xplane_pb2.XSpace()
@@ -155,7 +171,7 @@ def collect_onednn(args: argparse.Namespace) -> None:
     """Run the timed execution between markers; oneDNN logs every primitive it runs to stdout."""
     _, model, x, y = _training(args)
     print(BEGIN, flush=True)
-    model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0, shuffle=False)
+    fit_once(model, x, y)
     print(END, flush=True)
 
 

@@ -7,6 +7,11 @@ about 250, and on its 1×1 maps it computes nine taps of which eight only ever s
 (the input shifted by that tap)ᵀ · (the output's gradient): that is what this module computes, and taps
 that see only padding are zeros. The forward pass and the input's gradient stay TensorFlow's own, so the
 trained network is the same one to float rounding (``tests/training/test_conv_gradients.py``).
+
+On a map of one pixel (VGG16's fifth block) a "same" convolution is a matrix product with the kernel's centre
+tap, the one tap that ever meets the pixel: such layers run as that product, forward and backward, and read only
+that tap of their kernel, so the other eight ninths are neither cast nor reordered each step, and
+``single_taps`` names them to an optimizer that can skip their never-changing weights (``FusedAdam``).
 """
 
 from __future__ import annotations
@@ -15,8 +20,10 @@ from collections.abc import Callable
 
 import keras
 
-# The scope of the ops below, so a profile counts them as the convolutions' backward-weights.
+# The scopes of the ops below, so a profile counts them as the convolutions' backward-weights, and the one-pixel
+# products as the convolutions' forward and backward-data passes.
 SCOPE = "conv_weight_gradient"
+PIXEL_FORWARD_SCOPE, PIXEL_INPUT_GRADIENT_SCOPE = "conv_pixel_forward", "conv_pixel_input_gradient"
 # Maps of at most this many pixels take the matrix-product gradient: measured on an AVX512-BF16 CPU,
 # TensorFlow's kernel is as fast or faster from 14×14 up and slower from 7×7 down.
 SMALL_MAP_PIXELS = 7 * 7
@@ -26,15 +33,30 @@ def use_matmul_weight_gradients(model: keras.Model) -> int:
     """Make every eligible ``Conv2D`` of ``model`` compute its weight gradient on small maps by matrix products.
 
     Eligible: stride 1, no dilation, no groups, channels last, "same" or "valid" padding, TensorFlow
-    backend. Only how the layer runs changes (its ``convolution_op``), not its configuration or weights, so
-    saved models are unchanged. Returns how many layers now use it.
+    backend. Layers on a one-pixel map run as a product with their one live tap. Only how the layer runs
+    changes (its ``convolution_op``), not its configuration or weights, so saved models are unchanged. Returns
+    how many layers now use it.
     """
     if keras.backend.backend() != "tensorflow":
         return 0
     layers = [layer for layer in model.layers if _eligible(layer)]
     for layer in layers:
-        layer.convolution_op = _small_map_convolution(layer.convolution_op, layer.padding)
+        tap = _single_tap(layer)
+        layer.convolution_op = (_small_map_convolution(layer.convolution_op, layer.padding) if tap is None
+                                else _pixel_convolution(layer, tap))
     return len(layers)
+
+
+def single_taps(model: keras.Model) -> list[tuple[keras.Variable, tuple[int, int]]]:
+    """Each kernel of which only one tap ever meets its layer's map, with that tap.
+
+    Its other taps see only padding: their gradient is zero at every step, so an Adam update leaves them and
+    their moments exactly as they are, and an optimizer may update the one tap alone.
+    """
+    if keras.backend.backend() != "tensorflow":
+        return []
+    return [(layer.kernel, tap) for layer in model.layers
+            if _eligible(layer) and (tap := _single_tap(layer)) is not None]
 
 
 def _eligible(layer: keras.layers.Layer) -> bool:
@@ -46,6 +68,55 @@ def _eligible(layer: keras.layers.Layer) -> bool:
         and layer.data_format == "channels_last"
         and layer.padding in ("same", "valid")
     )
+
+
+def _single_tap(layer: keras.layers.Layer) -> tuple[int, int] | None:
+    """The kernel tap that alone meets a one-pixel map under "same" padding; None for any other map."""
+    try:
+        height, width = layer.input.shape[1:3]
+    except (AttributeError, ValueError):  # a layer never called on a symbolic input has no known map
+        return None
+    if layer.padding != "same" or (height, width) != (1, 1):
+        return None
+    rows, cols = layer.kernel_size
+    return (rows - 1) // 2, (cols - 1) // 2
+
+
+def _pixel_convolution(layer: keras.layers.Layer, tap: tuple[int, int]) -> Callable:
+    """The layer's convolution on its one-pixel map: (the pixel's channels) · kernel[tap].
+
+    The tap is gathered from the backend's own variable, taken here outside the layer's autocast (inside it,
+    Keras would cast the whole kernel first); TensorFlow's gradient of that gather is the kernel's, zero
+    outside the tap.
+    """
+    import tensorflow as tf
+
+    variable = layer.kernel.value
+    channels_out = layer.filters
+
+    @tf.custom_gradient
+    def product(x, weights):
+        with tf.name_scope(PIXEL_FORWARD_SCOPE):
+            compute = tf.cast(weights, x.dtype)
+            y = tf.matmul(x, compute)
+
+        def gradients(upstream):
+            with tf.name_scope(PIXEL_INPUT_GRADIENT_SCOPE):
+                dx = tf.matmul(upstream, compute, transpose_b=True)
+            with tf.name_scope(SCOPE):
+                return dx, tf.cast(tf.matmul(x, upstream, transpose_a=True), weights.dtype)
+
+        return y, gradients
+
+    def run(inputs, kernel):
+        if tuple(inputs.shape[1:3]) != (1, 1):
+            raise ValueError(f"{layer.name} runs as a one-pixel product but got maps of {inputs.shape[1:3]}.")
+        pixels = tf.reshape(inputs, [-1, inputs.shape[-1]])
+        with tf.name_scope(PIXEL_FORWARD_SCOPE):
+            weights = tf.gather_nd(variable, [list(tap)])[0]
+        return tf.reshape(product(pixels, weights), [-1, 1, 1, channels_out])
+
+    return run
 
 
 def _small_map_convolution(convolution: Callable, padding: str) -> Callable:
