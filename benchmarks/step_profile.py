@@ -55,8 +55,7 @@ def part_of(op: str) -> str:
     if conv_gradients.PIXEL_INPUT_GRADIENT_SCOPE in scope:
         return "convolution backward-data"
     if conv_gradients.PIXEL_FORWARD_SCOPE in scope and kind != "Cast":
-        # The tap gathered forward; the gradient of that gather scatters the weight gradient into the kernel.
-        return "convolution backward-weights" if "gradient_tape/" in scope else "convolution forward"
+        return "convolution forward"
     if {"adam", "fused_adam"} & set(scope.split("/")) or kind.startswith("ResourceApply"):
         return "optimizer update"
     if kind == "Cast":

@@ -10,8 +10,7 @@ trained network is the same one to float rounding (``tests/training/test_conv_gr
 
 On a map of one pixel (VGG16's fifth block) a "same" convolution is a matrix product with the kernel's centre
 tap, the one tap that ever meets the pixel: such layers run as that product, forward and backward, and read only
-that tap of their kernel, so the other eight ninths are neither cast nor reordered each step, and
-``single_taps`` names them to an optimizer that can skip their never-changing weights (``FusedAdam``).
+that tap of their kernel, so the other eight ninths are neither cast nor reordered each step.
 """
 
 from __future__ import annotations
@@ -47,18 +46,6 @@ def use_matmul_weight_gradients(model: keras.Model) -> int:
     return len(layers)
 
 
-def single_taps(model: keras.Model) -> list[tuple[keras.Variable, tuple[int, int]]]:
-    """Each kernel of which only one tap ever meets its layer's map, with that tap.
-
-    Its other taps see only padding: their gradient is zero at every step, so an Adam update leaves them and
-    their moments exactly as they are, and an optimizer may update the one tap alone.
-    """
-    if keras.backend.backend() != "tensorflow":
-        return []
-    return [(layer.kernel, tap) for layer in model.layers
-            if _eligible(layer) and (tap := _single_tap(layer)) is not None]
-
-
 def _eligible(layer: keras.layers.Layer) -> bool:
     return (
         isinstance(layer, keras.layers.Conv2D)
@@ -85,26 +72,28 @@ def _single_tap(layer: keras.layers.Layer) -> tuple[int, int] | None:
 def _pixel_convolution(layer: keras.layers.Layer, tap: tuple[int, int]) -> Callable:
     """The layer's convolution on its one-pixel map: (the pixel's channels) · kernel[tap].
 
-    The tap is gathered from the backend's own variable, taken here outside the layer's autocast (inside it,
-    Keras would cast the whole kernel first); TensorFlow's gradient of that gather is the kernel's, zero
-    outside the tap.
+    The tap is sliced from the backend's own variable, taken here outside the layer's autocast: inside it,
+    Keras would cast the whole kernel first. The kernel's gradient is the tap's, zero elsewhere.
     """
     import tensorflow as tf
 
     variable = layer.kernel.value
-    channels_out = layer.filters
+    rows, cols, _, channels_out = layer.kernel.shape
+    top, left = tap
+    padding = [[top, rows - 1 - top], [left, cols - 1 - left], [0, 0], [0, 0]]
 
     @tf.custom_gradient
-    def product(x, weights):
+    def product(x, kernel):
         with tf.name_scope(PIXEL_FORWARD_SCOPE):
-            compute = tf.cast(weights, x.dtype)
-            y = tf.matmul(x, compute)
+            weights = tf.cast(kernel[top, left], x.dtype)
+            y = tf.matmul(x, weights)
 
         def gradients(upstream):
             with tf.name_scope(PIXEL_INPUT_GRADIENT_SCOPE):
-                dx = tf.matmul(upstream, compute, transpose_b=True)
+                dx = tf.matmul(upstream, weights, transpose_b=True)
             with tf.name_scope(SCOPE):
-                return dx, tf.cast(tf.matmul(x, upstream, transpose_a=True), weights.dtype)
+                dtap = tf.cast(tf.matmul(x, upstream, transpose_a=True), kernel.dtype)
+                return dx, tf.pad(dtap[None, None], padding)
 
         return y, gradients
 
@@ -112,9 +101,7 @@ def _pixel_convolution(layer: keras.layers.Layer, tap: tuple[int, int]) -> Calla
         if tuple(inputs.shape[1:3]) != (1, 1):
             raise ValueError(f"{layer.name} runs as a one-pixel product but got maps of {inputs.shape[1:3]}.")
         pixels = tf.reshape(inputs, [-1, inputs.shape[-1]])
-        with tf.name_scope(PIXEL_FORWARD_SCOPE):
-            weights = tf.gather_nd(variable, [list(tap)])[0]
-        return tf.reshape(product(pixels, weights), [-1, 1, 1, channels_out])
+        return tf.reshape(product(pixels, tf.convert_to_tensor(variable)), [-1, 1, 1, channels_out])
 
     return run
 

@@ -14,7 +14,7 @@ import numpy as np
 from digit_recognizer.errors import UserError
 from digit_recognizer.training.augment import AugmentedBatches, EpochSync
 from digit_recognizer.training.config import BACKUP_DIRNAME, RunConfig
-from digit_recognizer.training.conv_gradients import single_taps, use_matmul_weight_gradients
+from digit_recognizer.training.conv_gradients import use_matmul_weight_gradients
 from digit_recognizer.training.data import Splits
 from digit_recognizer.training.fused_adam import FusedAdam
 from digit_recognizer.training.fused_batch_norm import use_fused_batch_norm
@@ -77,8 +77,6 @@ def compile_model(
     """
     if matmul_gradients:
         use_matmul_weight_gradients(model)
-        if isinstance(optimizer, FusedAdam):
-            optimizer.update_only(single_taps(model))
     if fused_batch_norm:
         use_fused_batch_norm(model)
     model.compile(

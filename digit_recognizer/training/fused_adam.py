@@ -5,12 +5,9 @@ memory (the moments, the square, the square root, the division, three assignment
 ``ResourceApplyAdam`` does the same arithmetic in one pass: for VGG16's 15 million weights that is most of
 the optimizer's time (see ``plots/step_profile_vgg16.md``). The update is Keras's to float tolerance
 (``tests/training/test_fused_adam.py``); the optimizer's variables, and so its checkpoints, are Keras's own.
-A variable of which only one slice ever gets a gradient (``update_only``) is updated in that slice alone.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 import keras
 
@@ -23,15 +20,6 @@ class FusedAdam(keras.optimizers.Adam):
     gradients, or variables under a ``tf.distribute`` strategy.
     """
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._slices: dict[int, tuple[int, ...]] = {}
-
-    def update_only(self, slices: Iterable[tuple[keras.Variable, tuple[int, ...]]]) -> None:
-        """Update each ``variable`` in ``variable[index]`` alone: for variables whose gradient is zero elsewhere
-        at every step, where Adam changes neither the weights nor their moments, exactly."""
-        self._slices.update({self._var_key(variable): index for variable, index in slices})
-
     def update_step(self, gradient, variable, learning_rate):
         import tensorflow as tf
 
@@ -42,21 +30,6 @@ class FusedAdam(keras.optimizers.Adam):
         step = tf.cast(self.iterations + 1, dtype)
         beta_1, beta_2 = tf.cast(self.beta_1, dtype), tf.cast(self.beta_2, dtype)
         index = self._get_variable_index(variable)
-        where = self._slices.get(self._var_key(variable))
-        if where is not None:
-            # Gathered and scattered, never read whole: TensorFlow copies a variable on every whole read once a
-            # sparse op has touched it.
-            at = list(where)
-            m, v = self._momentums[index].value, self._velocities[index].value
-            g = tf.cast(gradient[where], dtype)
-            m_new = tf.gather_nd(m, at) * beta_1 + g * (1 - beta_1)
-            v_new = tf.gather_nd(v, at) * beta_2 + g * g * (1 - beta_2)
-            rate = tf.cast(learning_rate, dtype) * tf.sqrt(1 - tf.pow(beta_2, step)) / (1 - tf.pow(beta_1, step))
-            step_size = rate * m_new / (tf.sqrt(v_new) + tf.cast(self.epsilon, dtype))
-            m.scatter_nd_update([at], m_new[None])
-            v.scatter_nd_update([at], v_new[None])
-            variable.scatter_nd_update([at], (tf.gather_nd(variable, at) - step_size)[None])
-            return None
         tf.raw_ops.ResourceApplyAdam(
             var=variable.handle, m=self._momentums[index].handle, v=self._velocities[index].handle,
             beta1_power=tf.pow(beta_1, step), beta2_power=tf.pow(beta_2, step), lr=tf.cast(learning_rate, dtype),

@@ -10,7 +10,6 @@ import tensorflow as tf
 from digit_recognizer import catalog
 from digit_recognizer.training.conv_gradients import (
     SMALL_MAP_PIXELS,
-    single_taps,
     use_matmul_weight_gradients,
     weight_gradient,
 )
@@ -83,19 +82,6 @@ def test_only_eligible_layers_change() -> None:
     assert SMALL_MAP_PIXELS == 49
 
 
-def test_one_pixel_maps_name_their_single_tap() -> None:
-    """VGG16's fifth block sees 1×1 maps: only the centre of its 3×3 kernels ever meets them; an even kernel's
-    live tap is where "same" padding puts the pixel; no other map has one."""
-    vgg16 = catalog.build("vgg16")
-    assert [(variable.path, tap) for variable, tap in single_taps(vgg16)] == [
-        (f"vgg16/block5_conv{index}/kernel", (1, 1)) for index in (1, 2, 3)]
-    assert single_taps(catalog.build("cnn")) == []
-    even = keras.Sequential([keras.Input((1, 1, 3)), keras.layers.Conv2D(2, 4, padding="same")])
-    assert [tap for _, tap in single_taps(even)] == [(1, 1)]
-    valid = keras.Sequential([keras.Input((1, 1, 3)), keras.layers.Conv2D(2, 1)])
-    assert single_taps(valid) == []
-
-
 def test_the_saved_model_is_unchanged(tmp_path) -> None:
     """Only how the layers run changes: the configuration is the builder's and the saved model predicts alike."""
     model = catalog.build("cnn")
@@ -110,7 +96,7 @@ def test_the_saved_model_is_unchanged(tmp_path) -> None:
 
 def test_a_model_trains_the_same_with_either() -> None:
     """The study's VGG16, lr 1e-5, batch 32, 6 steps: Keras's Adam and TensorFlow's kernels against the project's
-    (products on the 7×7 and 3×3 maps, the one-pixel maps' single tap, updated alone by the fused Adam)."""
+    (products on the 7×7 and 3×3 maps, the one-pixel maps' single tap, the fused Adam)."""
     moved, differ = train_both_ways(
         lambda project: compile_model(catalog.build("vgg16"), (FusedAdam if project else keras.optimizers.Adam)(1e-5),
                                       steps_per_execution=6, matmul_gradients=project), steps=6, policy="float64")
