@@ -65,7 +65,12 @@ def _single_tap(layer: keras.layers.Layer) -> tuple[int, int] | None:
         return None
     if layer.padding != "same" or (height, width) != (1, 1):
         return None
-    rows, cols = layer.kernel_size
+    return _same_origin(*layer.kernel_size)
+
+
+def _same_origin(rows: int, cols: int) -> tuple[int, int]:
+    """The kernel tap that meets a map's first pixel under "same" padding (TensorFlow pads an odd extra row or
+    column at the end)."""
     return (rows - 1) // 2, (cols - 1) // 2
 
 
@@ -140,7 +145,7 @@ def weight_gradient(x, upstream, kernel_shape, padding: str):
     height, width = x.shape[1], x.shape[2]
     out_h, out_w = upstream.shape[1], upstream.shape[2]
     if padding == "same":
-        top, left = (rows - 1) // 2, (cols - 1) // 2
+        top, left = _same_origin(rows, cols)
         x = tf.pad(x, [[0, 0], [top, rows - 1 - top], [left, cols - 1 - left], [0, 0]])
     else:
         top = left = 0

@@ -23,7 +23,7 @@ CONV = "mb32_ic64oc128_ih14oh14kh3sh1dh0ph1_iw14ow14kw3sw1dw0pw1"
     ("body/conv_pixel_input_gradient_1/MatMul:_MklMatMul", "convolution backward-data"),
     ("body/conv_weight_gradient_1/Pad:Pad", "convolution backward-weights"),
     ("body/vgg16_1/fc1_1/Relu:_MklNativeFusedMatMul", "dense layers"),
-    ("body/fused_adam/ResourceApplyAdam_7:ResourceApplyAdam", "optimizer update"),
+    ("body/fused_adam/Pow_1:Pow", "optimizer update"),
     ("body/adam/AssignAddVariableOp_24:AssignAddVariableOp", "optimizer update"),
     ("body/adam/Cast_3:Cast", "optimizer update"),
     ("body/ResourceApplyAdam_7:ResourceApplyAdam", "optimizer update"),
