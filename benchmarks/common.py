@@ -78,4 +78,7 @@ def cpu_name() -> str:
                 break
     flags = cpu_flags()
     units = [flag for flag in BF16_FLAGS if flag in flags]
-    return f"{model}, {os.cpu_count()} cores ({', '.join(units) if units else 'no bf16 units'})"
+    name = f"{model}, {os.cpu_count()} cores ({', '.join(units) if units else 'no bf16 units'})"
+    # oneDNN told to use fewer of the CPU's instructions (to imitate a CPU without AMX) is another machine.
+    limit = os.environ.get("ONEDNN_MAX_CPU_ISA")
+    return f"{name}, oneDNN limited to {limit}" if limit else name
