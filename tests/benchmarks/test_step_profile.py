@@ -54,14 +54,3 @@ def test_onednn_log_is_summed_per_step_by_primitive_and_kernel() -> None:
     assert conv["flop"] == pytest.approx(flops("convolution", CONV))
     assert rows["reorder | undef | uni"]["ms"] == pytest.approx(0.25)
     assert next(iter(rows)).startswith("convolution"), "slowest first"
-
-
-def test_cpu_name_says_when_onednn_is_limited(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A timing taken with oneDNN held to fewer instructions names that limit: it is another machine's figure."""
-    from benchmarks.common import cpu_name
-
-    monkeypatch.delenv("ONEDNN_MAX_CPU_ISA", raising=False)
-    plain = cpu_name()
-    assert "oneDNN" not in plain
-    monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", "AVX512_CORE_BF16")
-    assert cpu_name() == f"{plain}, oneDNN limited to AVX512_CORE_BF16"
