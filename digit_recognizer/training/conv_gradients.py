@@ -46,6 +46,12 @@ def use_matmul_weight_gradients(model: keras.Model) -> int:
     return len(layers)
 
 
+def one_pixel_taps(model: keras.Model) -> dict[str, tuple[int, int]]:
+    """The kernels (by variable path) of the model's "same" convolutions on one-pixel maps, each with the one tap
+    that meets the pixel: their gradient is zero at every other tap, however the layer runs."""
+    return {layer.kernel.path: tap for layer in model.layers if _eligible(layer) and (tap := _single_tap(layer))}
+
+
 def _eligible(layer: keras.layers.Layer) -> bool:
     return (
         isinstance(layer, keras.layers.Conv2D)
@@ -77,28 +83,29 @@ def _same_origin(rows: int, cols: int) -> tuple[int, int]:
 def _pixel_convolution(layer: keras.layers.Layer, tap: tuple[int, int]) -> Callable:
     """The layer's convolution on its one-pixel map: (the pixel's channels) · kernel[tap].
 
-    The tap is sliced from the backend's own variable, taken here outside the layer's autocast: inside it,
-    Keras would cast the whole kernel first. The kernel's gradient is the tap's, zero elsewhere.
+    The tap is gathered from the backend's own variable, outside the layer's autocast (inside it, Keras would
+    cast the whole kernel first), and never by reading the whole variable: once an optimizer has updated the tap
+    in place (``training.fused_adam``), every whole read of the variable is a copy. The kernel's gradient is the
+    tap's, zero elsewhere.
     """
     import tensorflow as tf
 
     variable = layer.kernel.value
-    rows, cols, _, channels_out = layer.kernel.shape
-    top, left = tap
-    padding = [[top, rows - 1 - top], [left, cols - 1 - left], [0, 0], [0, 0]]
+    channels_out = layer.kernel.shape[-1]
+    at = [list(tap)]
 
     @tf.custom_gradient
-    def product(x, kernel):
+    def product(x):
         with tf.name_scope(PIXEL_FORWARD_SCOPE):
-            weights = tf.cast(kernel[top, left], x.dtype)
+            weights = tf.cast(variable.gather_nd(at)[0], x.dtype)
             y = tf.matmul(x, weights)
 
-        def gradients(upstream):
+        def gradients(upstream, variables):
             with tf.name_scope(PIXEL_INPUT_GRADIENT_SCOPE):
                 dx = tf.matmul(upstream, weights, transpose_b=True)
             with tf.name_scope(SCOPE):
-                dtap = tf.cast(tf.matmul(x, upstream, transpose_a=True), kernel.dtype)
-                return dx, tf.pad(dtap[None, None], padding)
+                dtap = tf.cast(tf.matmul(x, upstream, transpose_a=True), variable.dtype)
+                return dx, [tf.scatter_nd(at, dtap[None], variable.shape)]
 
         return y, gradients
 
@@ -106,7 +113,7 @@ def _pixel_convolution(layer: keras.layers.Layer, tap: tuple[int, int]) -> Calla
         if tuple(inputs.shape[1:3]) != (1, 1):
             raise ValueError(f"{layer.name} runs as a one-pixel product but got maps of {inputs.shape[1:3]}.")
         pixels = tf.reshape(inputs, [-1, inputs.shape[-1]])
-        return tf.reshape(product(pixels, tf.convert_to_tensor(variable)), [-1, 1, 1, channels_out])
+        return tf.reshape(product(pixels), [-1, 1, 1, channels_out])
 
     return run
 

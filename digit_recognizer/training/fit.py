@@ -14,7 +14,7 @@ import numpy as np
 from digit_recognizer.errors import UserError
 from digit_recognizer.training.augment import AugmentedBatches, EpochSync
 from digit_recognizer.training.config import BACKUP_DIRNAME, RunConfig
-from digit_recognizer.training.conv_gradients import use_matmul_weight_gradients
+from digit_recognizer.training.conv_gradients import one_pixel_taps, use_matmul_weight_gradients
 from digit_recognizer.training.data import Splits
 from digit_recognizer.training.fused_adam import FusedAdam
 from digit_recognizer.training.fused_batch_norm import use_fused_batch_norm
@@ -73,12 +73,15 @@ def compile_model(
     batches per compiled call (same batches, same updates, less Python overhead per step);
     ``matmul_gradients`` computes small maps' convolution weight gradients by matrix products
     (``training.conv_gradients``) and ``fused_batch_norm`` trains batch normalisation through TensorFlow's
-    fused kernel (``training.fused_batch_norm``): the same maths, faster on a CPU.
+    fused kernel (``training.fused_batch_norm``): the same maths, faster on a CPU. A ``FusedAdam`` updates only
+    the live tap of kernels on one-pixel maps, the only tap their gradient ever reaches.
     """
     if matmul_gradients:
         use_matmul_weight_gradients(model)
     if fused_batch_norm:
         use_fused_batch_norm(model)
+    if isinstance(optimizer, FusedAdam):
+        optimizer.update_only_live_taps(one_pixel_taps(model))
     model.compile(
         optimizer=optimizer,
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=False),

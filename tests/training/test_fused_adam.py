@@ -8,6 +8,7 @@ import pytest
 import tensorflow as tf
 
 from digit_recognizer import catalog
+from digit_recognizer.training.conv_gradients import one_pixel_taps
 from digit_recognizer.training.fit import compile_model
 from digit_recognizer.training.fused_adam import FusedAdam
 from tests.training.equivalence import train_both_ways
@@ -43,3 +44,59 @@ def test_a_model_trains_the_same_with_either() -> None:
                                     steps_per_execution=10), steps=30)
     # Training feeds rounding back into the gradients; still, the two differ by under 1% of how far they moved.
     assert moved > 1e-5 and differ < 0.01 * moved, (differ, moved)
+
+
+def _one_pixel_model() -> keras.Model:
+    return keras.Sequential(name="net", layers=[
+        keras.Input((28, 28, 1)),
+        keras.layers.Conv2D(8, 3, padding="same", activation="relu"),
+        keras.layers.MaxPooling2D(28),
+        keras.layers.Conv2D(16, 3, padding="same", activation="relu", name="pixel"),
+        keras.layers.Flatten(),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+
+
+@pytest.mark.parametrize("matmul_gradients", [False, True])
+def test_a_kernel_on_a_one_pixel_map_trains_the_same_updating_its_live_tap_alone(matmul_gradients: bool) -> None:
+    """A "same" convolution on a one-pixel map: FusedAdam updates only the centre tap, Keras's Adam all nine, with
+    TensorFlow's kernel or the one-pixel product; the weights end alike and the other taps never move."""
+    assert one_pixel_taps(_one_pixel_model()) == {"net/pixel/kernel": (1, 1)}
+    models = []
+
+    def compiled(fused: bool) -> keras.Model:
+        model = compile_model(_one_pixel_model(), (FusedAdam if fused else keras.optimizers.Adam)(2e-3),
+                              steps_per_execution=5, matmul_gradients=matmul_gradients)
+        models.append((model, model.get_layer("pixel").kernel.numpy()))
+        return model
+
+    moved, differ = train_both_ways(compiled, steps=20)
+    assert moved > 1e-3 and differ < 0.01 * moved, (differ, moved)
+    for model, start in models:
+        after = model.get_layer("pixel").kernel.numpy()
+        centre = np.zeros(after.shape, bool)
+        centre[1, 1] = True
+        np.testing.assert_array_equal(after[~centre], start[~centre])
+        assert np.abs(after[centre] - start[centre]).max() > 1e-3
+
+
+def test_compiled_with_a_one_pixel_kernel_it_updates_that_tap_alone_as_keras_adam_would() -> None:
+    """Given gradients at every tap, the compiled model's FusedAdam moves the live tap exactly as Keras's Adam does
+    and leaves the rest: the restriction is wired in, not merely harmless."""
+    rng = np.random.default_rng(3)
+    model = compile_model(_one_pixel_model(), FusedAdam(1e-3))
+    kernel = model.get_layer("pixel").kernel
+    start = kernel.numpy()
+    steps = [[rng.normal(size=v.shape).astype(np.float32) for v in model.trainable_variables] for _ in range(5)]
+    model.optimizer.build(model.trainable_variables)
+    reference, keras_adam = keras.Variable(start), keras.optimizers.Adam(1e-3)
+    keras_adam.build([reference])
+    position = [v.path for v in model.trainable_variables].index(kernel.path)
+    for gradients in steps:
+        model.optimizer.apply([tf.constant(g) for g in gradients], model.trainable_variables)
+        keras_adam.apply([tf.constant(gradients[position])], [reference])
+    after, expected = kernel.numpy(), reference.numpy()
+    np.testing.assert_allclose(after[1, 1], expected[1, 1], rtol=1e-4, atol=1e-4 * 1e-3 * len(steps))
+    after[1, 1] = start[1, 1]
+    np.testing.assert_array_equal(after, start)
+    assert np.abs(expected - start).min() > 0
