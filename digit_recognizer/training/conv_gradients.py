@@ -84,9 +84,9 @@ def _pixel_convolution(layer: keras.layers.Layer, tap: tuple[int, int]) -> Calla
     """The layer's convolution on its one-pixel map: (the pixel's channels) · kernel[tap].
 
     The tap is gathered from the backend's own variable, outside the layer's autocast (inside it, Keras would
-    cast the whole kernel first), and never by reading the whole variable: once an optimizer has updated the tap
-    in place (``training.fused_adam``), every whole read of the variable is a copy. The kernel's gradient is the
-    tap's, zero elsewhere.
+    cast the whole kernel first), and in place, not by reading the whole variable: once an optimizer has updated
+    the tap in place (``training.fused_adam``), every whole read of the variable is a copy. (A mirrored variable,
+    which the optimizer updates whole, is read first.) The kernel's gradient is the tap's, zero elsewhere.
     """
     import tensorflow as tf
 
@@ -97,10 +97,10 @@ def _pixel_convolution(layer: keras.layers.Layer, tap: tuple[int, int]) -> Calla
     @tf.custom_gradient
     def product(x):
         with tf.name_scope(PIXEL_FORWARD_SCOPE):
-            weights = tf.cast(variable.gather_nd(at)[0], x.dtype)
+            weights = tf.cast(tf.gather_nd(variable, at)[0], x.dtype)
             y = tf.matmul(x, weights)
 
-        def gradients(upstream, variables):
+        def gradients(upstream, variables):  # TensorFlow passes the variable read above as ``variables``
             with tf.name_scope(PIXEL_INPUT_GRADIENT_SCOPE):
                 dx = tf.matmul(upstream, weights, transpose_b=True)
             with tf.name_scope(SCOPE):

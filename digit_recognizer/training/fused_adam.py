@@ -8,7 +8,8 @@ the optimizer's time (see ``plots/step_profile.md``). The update is Keras's to f
 
 A kernel whose gradient is zero but at one tap (a "same" convolution on a one-pixel map:
 ``training.conv_gradients.one_pixel_taps``) keeps its other taps and their moments at exactly what Adam
-leaves them, unchanged, so only that tap is updated: for VGG16's fifth block, a ninth of 47% of its weights.
+leaves them, unchanged, so only that tap is updated: VGG16's fifth block holds 47% of its weights, and a ninth
+of them is then all that is updated there.
 """
 
 from __future__ import annotations
@@ -47,18 +48,9 @@ class FusedAdam(keras.optimizers.Adam):
         momentum, velocity = self._momentums[index].value, self._velocities[index].value
         tap = self._live_taps.get(self._trainable_variables[index].path)
         if tap is not None:
-            # Keras's Adam arithmetic on the one tap, gathered and scattered in place (assigning a slice of a
-            # variable copies all of it).
-            at = [list(tap)]
-            g = tf.cast(gradient[tap], dtype)
-            m = momentum.gather_nd(at)[0]
-            v = velocity.gather_nd(at)[0]
-            m += (g - m) * (1 - beta_1)
-            v += (g * g - v) * (1 - beta_2)
             alpha = lr * tf.sqrt(1 - tf.pow(beta_2, step)) / (1 - tf.pow(beta_1, step))
-            momentum.scatter_nd_update(at, m[None])
-            velocity.scatter_nd_update(at, v[None])
-            variable.scatter_nd_sub(at, (m * alpha / (tf.sqrt(v) + epsilon))[None])
+            _update_tap(tap, tf.cast(gradient[tap], dtype), variable, momentum, velocity, alpha, beta_1, beta_2,
+                        epsilon)
             return None
         tf.raw_ops.ResourceApplyAdam(
             var=variable.handle, m=momentum.handle, v=velocity.handle,
@@ -66,3 +58,18 @@ class FusedAdam(keras.optimizers.Adam):
             beta1=beta_1, beta2=beta_2, epsilon=epsilon, grad=tf.cast(gradient, dtype), use_locking=False,
         )
         return None
+
+
+def _update_tap(tap: tuple[int, int], gradient, variable, momentum, velocity, alpha, beta_1, beta_2, epsilon) -> None:
+    """Keras's Adam arithmetic on one tap of a kernel and its moments, gathered and scattered in place (assigning
+    to a slice of a variable would copy all of it)."""
+    import tensorflow as tf
+
+    at = [list(tap)]
+    m = momentum.gather_nd(at)[0]
+    v = velocity.gather_nd(at)[0]
+    m += (gradient - m) * (1 - beta_1)
+    v += (gradient * gradient - v) * (1 - beta_2)
+    momentum.scatter_nd_update(at, m[None])
+    velocity.scatter_nd_update(at, v[None])
+    variable.scatter_nd_sub(at, (m * alpha / (tf.sqrt(v) + epsilon))[None])
