@@ -81,8 +81,8 @@ def test_a_kernel_on_a_one_pixel_map_trains_the_same_updating_its_live_tap_alone
 
 
 def test_compiled_with_a_one_pixel_kernel_it_updates_that_tap_alone_as_keras_adam_would() -> None:
-    """Given gradients at every tap, the compiled model's FusedAdam moves the live tap exactly as Keras's Adam does
-    and leaves the rest: the restriction is wired in, not merely harmless."""
+    """Given gradients at every tap, the compiled model's FusedAdam moves the live tap as Keras's Adam does
+    (to float tolerance) and leaves the rest exactly: the restriction is wired in, not merely harmless."""
     rng = np.random.default_rng(3)
     model = compile_model(_one_pixel_model(), FusedAdam(1e-3))
     kernel = model.get_layer("pixel").kernel
