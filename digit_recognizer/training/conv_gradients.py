@@ -39,8 +39,9 @@ def use_matmul_weight_gradients(model: keras.Model) -> int:
     if keras.backend.backend() != "tensorflow":
         return 0
     layers = [layer for layer in model.layers if _eligible(layer)]
+    taps = one_pixel_taps(model)
     for layer in layers:
-        tap = _single_tap(layer)
+        tap = taps.get(layer.kernel.path)
         layer.convolution_op = (_small_map_convolution(layer.convolution_op, layer.padding) if tap is None
                                 else _pixel_convolution(layer, tap))
     return len(layers)
@@ -91,13 +92,14 @@ def _pixel_convolution(layer: keras.layers.Layer, tap: tuple[int, int]) -> Calla
     import tensorflow as tf
 
     variable = layer.kernel.value
-    channels_out = layer.kernel.shape[-1]
-    at = [list(tap)]
+    rows, cols, _, channels_out = layer.kernel.shape
+    top, left = tap
+    padding = [[top, rows - 1 - top], [left, cols - 1 - left], [0, 0], [0, 0]]
 
     @tf.custom_gradient
     def product(x):
         with tf.name_scope(PIXEL_FORWARD_SCOPE):
-            weights = tf.cast(tf.gather_nd(variable, at)[0], x.dtype)
+            weights = tf.cast(tf.gather_nd(variable, [list(tap)])[0], x.dtype)
             y = tf.matmul(x, weights)
 
         def gradients(upstream, variables):  # TensorFlow passes the variable read above as ``variables``
@@ -105,7 +107,7 @@ def _pixel_convolution(layer: keras.layers.Layer, tap: tuple[int, int]) -> Calla
                 dx = tf.matmul(upstream, weights, transpose_b=True)
             with tf.name_scope(SCOPE):
                 dtap = tf.cast(tf.matmul(x, upstream, transpose_a=True), variable.dtype)
-                return dx, [tf.scatter_nd(at, dtap[None], variable.shape)]
+                return dx, [tf.pad(dtap[None, None], padding)]
 
         return y, gradients
 
