@@ -51,6 +51,10 @@ STUDY_MODELS: tuple[str, ...] = ("ann", "cnn", "vgg16")
 VERIFIER = "verifier"
 VERIFIER_CLASSES = ("whole digit", "digit parts", "not a digit")
 WHOLE, PARTS, OTHER = range(len(VERIFIER_CLASSES))
+# The digit counter beside it (digit_recognizer.reading.counter): how many whole digits a piece of ink holds, or
+# none (a fragment, or no digit); class k is k digits.
+COUNTER = "counter"
+COUNTER_CLASSES = ("no whole number of digits", "1 digit", "2 digits", "3 digits", "4 digits")
 
 
 def build(name: str) -> keras.Model:

@@ -1,12 +1,21 @@
-"""What the maintenance scripts that fit something beside the models share: their options."""
+"""What the maintenance scripts that fit something beside the models share: their options, and the fitting of a
+small classifier on the examples they make."""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from digit_recognizer import options
+from digit_recognizer.outputs.artifacts import save_model, write_json
 from digit_recognizer.outputs.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
+
+if TYPE_CHECKING:
+    import keras
 
 
 def fitting_parser(description: str) -> argparse.ArgumentParser:
@@ -17,3 +26,44 @@ def fitting_parser(description: str) -> argparse.ArgumentParser:
     p.add_argument("--models-dir", type=Path, default=REPO_ROOT / MODELS_DIRNAME)
     p.add_argument("--out-dir", type=Path, default=REPO_ROOT / PLOTS_DIRNAME)
     return p
+
+
+def drawing_parser(description: str, drawings: int, epochs: int) -> argparse.ArgumentParser:
+    """:func:`fitting_parser` for a model fitted on composed drawings: how many to draw, how many epochs."""
+    p = fitting_parser(description)
+    p.add_argument("--drawings", type=options.positive_int, default=drawings,
+                   help=f"composed numbers to draw (default: {drawings:,})")
+    p.add_argument("--epochs", type=options.positive_int, default=epochs)
+    return p
+
+
+def seeded(seed: int) -> np.random.Generator:
+    """Keras's and NumPy's randomness from ``seed``: the drawings and the fit repeat exactly."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    return np.random.default_rng(seed)
+
+
+def fit_and_save(args: argparse.Namespace, name: str, build: Callable[[], keras.Model], classes: tuple[str, ...],
+                 images: np.ndarray, labels: np.ndarray, made: float, rng: np.random.Generator) -> None:
+    """Fit ``build()`` on the examples (shuffled, classes weighted alike, a tenth held out), save it as
+    ``{name}.keras`` and its example counts and curves as ``{name}_training.json``."""
+    import keras
+
+    counts = np.bincount(labels, minlength=len(classes))
+    print(f"{len(images):,} examples made in {made:.0f} s: "
+          + ", ".join(f"{count:,} {label}" for label, count in zip(classes, counts, strict=True)), flush=True)
+    order = rng.permutation(len(images))
+    model = build()
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    weight = {index: len(labels) / (len(counts) * max(1, count)) for index, count in enumerate(counts)}
+    history = model.fit(images[order], labels[order], batch_size=128, epochs=args.epochs, validation_split=0.1,
+                        class_weight=weight, verbose=2)
+    save_model(model, args.models_dir / f"{name}.keras")
+    write_json(args.out_dir / f"{name}_training.json", {
+        "examples": dict(zip(classes, map(int, counts), strict=True)), "drawings": args.drawings,
+        "epochs": args.epochs, "seed": args.seed, "seconds_making_examples": made,
+        "history": {key: [float(v) for v in values] for key, values in history.history.items()},
+    })
+    print(f"written: {args.models_dir / name}.keras, {args.out_dir / name}_training.json")

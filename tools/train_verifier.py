@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from collections.abc import Callable, Iterable, Iterator
 
 import cv2
 import numpy as np
@@ -26,7 +27,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from digit_recognizer import options
 from digit_recognizer.catalog import OTHER, PARTS, VERIFIER, VERIFIER_CLASSES, WHOLE
-from digit_recognizer.outputs.artifacts import save_model, write_json
 from digit_recognizer.reading.drawing import CANVAS_HEIGHT, CANVAS_WIDTH, MIN_DIGIT_SIZE, render_strokes
 from digit_recognizer.reading.segment import propose
 from digit_recognizer.synthetic.canvas_check import letters
@@ -34,7 +34,7 @@ from digit_recognizer.synthetic.compose import LAYOUTS, compose
 from digit_recognizer.synthetic.ownership import ownership
 from digit_recognizer.synthetic.sketches import FAMILIES, non_digits, pen_digit_strokes
 from digit_recognizer.training.data import load_raw, split
-from tools.common import fitting_parser
+from tools.common import drawing_parser, fit_and_save, seeded
 
 # A whole digit: ≥ 90% of the candidate's ink is one digit's, and it holds ≥ 90% of that digit. Digit parts:
 # under 60% of either (a fragment, or several digits), or most of two digits however unequal their ink (a thin 1
@@ -49,6 +49,8 @@ DIGITS_PER_DRAWING = (1, 1, 2, 3, 4)
 PEN_STRETCH = (0.6, 2.0)
 # An upright bar: its ink's minor axis under this fraction of its major axis, tilted at most this many degrees.
 BAR_THINNESS, BAR_TILT = 0.35, 50
+# Labels a drawing's examples from which digit owns each ink pixel: (images, classes).
+Labeller = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
 def upright_bar(image: np.ndarray) -> bool:
@@ -99,46 +101,66 @@ def pen_number(digits: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray
     return np.where(owners > 0, 0, 255).astype(np.uint8), owners
 
 
-def examples(x: np.ndarray, y: np.ndarray, drawings: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Candidates from composed numbers and from the fit family of non-digits, labelled."""
-    batches, labels = [], []
-    layouts = [layout for layout in LAYOUTS if layout != "tiny"]
+def non_digit_pictures(sketches: int, fonts_rounds: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """The fit family's sketches, then the printed letters and symbols (each round in 12 fonts drawn at random)
+    that are neither the measured family's kinds nor their close relatives."""
+    drawn = [render_strokes(strokes) for _, strokes in non_digits("fit", sketches, rng)]
+    return drawn + [picture for _ in range(fonts_rounds) for _, picture in letters(rng, exclude=MEASURED_LETTERS)]
+
+
+def numbers(x: np.ndarray, y: np.ndarray, drawings: int, layout_and_count: Callable[[], tuple[str, int]],
+            rng: np.random.Generator) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Drawings of numbers and which digit owns each ink pixel: ``drawings`` composed from the digits ``x`` in
+    the layouts ``layout_and_count`` picks, then half as many drawn with clean pen strokes."""
     for _ in range(drawings):
-        layout = layouts[int(rng.integers(len(layouts)))]
-        count = int(rng.integers(3, 6)) if layout == "two_lines" else int(rng.choice(DIGITS_PER_DRAWING))
+        layout, count = layout_and_count()
         picks = rng.integers(0, len(x), count)
         drawing = compose(x[picks], y[picks], layout, rng)
-        batch, label = label_candidates(drawing.image, drawing.owners)
-        batches.append(batch), labels.append(label)
+        yield drawing.image, drawing.owners
     for _ in range(drawings // 2):
-        batch, label = label_candidates(*pen_number(rng.integers(0, 10, int(rng.choice(DIGITS_PER_DRAWING))), rng))
-        batches.append(batch), labels.append(label)
-    sketches = [render_strokes(strokes) for _, strokes in non_digits("fit", drawings // 3, rng)]
-    printed = [picture for _ in range(2) for _, picture in letters(rng, exclude=MEASURED_LETTERS)]
-    for picture in sketches + printed:
-        batch = propose(picture, MIN_DIGIT_SIZE).batch
-        batch = batch[[not upright_bar(image[..., 0]) for image in batch]]
-        batches.append(batch), labels.append(np.full(len(batch), OTHER, np.int64))
+        yield pen_number(rng.integers(0, 10, int(rng.choice(DIGITS_PER_DRAWING))), rng)
+
+
+def collect(drawn: Iterable[tuple[np.ndarray, np.ndarray]], label: Labeller, negatives: Callable[[], list[np.ndarray]],
+            negative: Callable[[np.ndarray], np.ndarray], negative_class: int) -> tuple[np.ndarray, np.ndarray]:
+    """Examples labelled from drawings of digits whose ink owners are known, then from pictures of non-digits
+    (made once the drawings are done, so that the random draws repeat), all of ``negative_class``."""
+    batches, labels = [], []
+    for image, owners in drawn:
+        batch, classes = label(image, owners)
+        batches.append(batch), labels.append(classes)
+    for picture in negatives():
+        batch = negative(picture)
+        batches.append(batch), labels.append(np.full(len(batch), negative_class, np.int64))
     return np.concatenate(batches), np.concatenate(labels)
 
 
+def examples(x: np.ndarray, y: np.ndarray, drawings: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Candidates from composed numbers, pen-drawn numbers and the fit family of non-digits, labelled."""
+    layouts = [layout for layout in LAYOUTS if layout != "tiny"]
+
+    def layout_and_count() -> tuple[str, int]:
+        layout = layouts[int(rng.integers(len(layouts)))]
+        return layout, int(rng.integers(3, 6)) if layout == "two_lines" else int(rng.choice(DIGITS_PER_DRAWING))
+
+    def candidates_but_bars(picture: np.ndarray) -> np.ndarray:
+        batch = propose(picture, MIN_DIGIT_SIZE).batch
+        return batch[[not upright_bar(image[..., 0]) for image in batch]]
+
+    return collect(numbers(x, y, drawings, layout_and_count, rng), label_candidates,
+                   lambda: non_digit_pictures(drawings // 3, 2, rng), candidates_but_bars, OTHER)
+
+
 def main(argv: list[str] | None = None) -> int:
-    p = fitting_parser(__doc__.splitlines()[0])
-    p.add_argument("--drawings", type=options.positive_int, default=4000,
-                   help="composed numbers to draw (default: 4,000)")
-    p.add_argument("--epochs", type=options.positive_int, default=6)
-    args = p.parse_args(argv)
+    args = drawing_parser(__doc__.splitlines()[0], 4000, 6).parse_args(argv)
     return options.command(lambda: train(args))
 
 
 def train(args: argparse.Namespace) -> int:
     raw = load_raw(args.data)
-    import keras
-
     from digit_recognizer.reading.verifier import build
 
-    keras.utils.set_random_seed(args.seed)
-    rng = np.random.default_rng(args.seed)
+    rng = seeded(args.seed)
     training = split(raw).x_train
     train_count = len(training)
     x, y = raw.x_train[:train_count], raw.y_train[:train_count]
@@ -148,23 +170,7 @@ def train(args: argparse.Namespace) -> int:
     images = np.concatenate([drawn, plain])
     labels = np.concatenate([drawn_labels, np.full(len(plain), WHOLE, np.int64)])
     made = time.perf_counter() - start
-    counts = np.bincount(labels, minlength=len(VERIFIER_CLASSES))
-    print(f"{len(images):,} examples made in {made:.0f} s: "
-          + ", ".join(f"{count:,} {name}" for name, count in zip(VERIFIER_CLASSES, counts, strict=True)), flush=True)
-    order = rng.permutation(len(images))
-    images, labels = images[order], labels[order]
-    model = build()
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    weight = {index: len(labels) / (len(counts) * max(1, count)) for index, count in enumerate(counts)}
-    history = model.fit(images, labels, batch_size=128, epochs=args.epochs, validation_split=0.1,
-                        class_weight=weight, verbose=2)
-    save_model(model, args.models_dir / f"{VERIFIER}.keras")
-    write_json(args.out_dir / "verifier_training.json", {
-        "examples": dict(zip(VERIFIER_CLASSES, map(int, counts), strict=True)), "drawings": args.drawings,
-        "epochs": args.epochs, "seed": args.seed, "seconds_making_examples": made,
-        "history": {key: [float(v) for v in values] for key, values in history.history.items()},
-    })
-    print(f"written: {args.models_dir / VERIFIER}.keras, {args.out_dir / 'verifier_training.json'}")
+    fit_and_save(args, VERIFIER, build, VERIFIER_CLASSES, images, labels, made, rng)
     return 0
 
 

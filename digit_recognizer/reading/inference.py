@@ -13,13 +13,24 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from digit_recognizer.catalog import DISPLAY_NAMES, ENSEMBLE, ENSEMBLE_MODELS, OTHER, VERIFIER, VERIFIER_CLASSES, WHOLE
+from digit_recognizer.catalog import (
+    COUNTER,
+    COUNTER_CLASSES,
+    DISPLAY_NAMES,
+    ENSEMBLE,
+    ENSEMBLE_MODELS,
+    OTHER,
+    VERIFIER,
+    VERIFIER_CLASSES,
+    WHOLE,
+)
 from digit_recognizer.errors import UserError
 from digit_recognizer.geometry import INPUT_SHAPE
 from digit_recognizer.reading.calibration import apply_temperature, load_temperatures
 from digit_recognizer.reading.lines import Box
 from digit_recognizer.reading.novelty import FEATURES_MODEL, NOVELTY_FILENAME, Novelty
 from digit_recognizer.reading.novelty import load as load_novelty
+from digit_recognizer.reading.preprocess import WIDE_SHAPE
 from digit_recognizer.reading.segment import Candidates, choose, propose
 
 if TYPE_CHECKING:
@@ -51,7 +62,11 @@ KEEP_WHOLE = 100.0
 WHOLE_WEIGHT = 0.5
 # Candidates the verifier gives at least this P(whole digit) are classified at once; the rest only if chosen.
 CLASSIFY_FROM = 0.01
-EXPECTED_INPUT = (None, *INPUT_SHAPE)
+# The digit counter's log P(k digits) counts this much in the reading of a cut piece as k items, when it holds a
+# whole number of digits with at least the second probability: of 0.5, 1 and 2, the weight at which validation
+# touching numbers read best (Best CNN: 84.3, 83.7, 83.3% against 82.7 without), the other layouts alike.
+COUNT_WEIGHT = 0.5
+COUNT_FROM = 0.5
 # How each item of a reading is shown, from best to worst.
 DIGIT, UNSURE, NOT_A_DIGIT, TOO_SMALL = "digit", "unsure", "not a digit", "too small"
 
@@ -63,8 +78,8 @@ def first_line(error: Exception, limit: int = 160) -> str:
 
 
 def train_command(name: str) -> str:
-    if name == VERIFIER:
-        return "python -m tools.train_verifier"
+    if name in (VERIFIER, COUNTER):
+        return f"python -m tools.train_{name}"
     return f"python test.py --models {name}"
 
 
@@ -78,8 +93,8 @@ def expected_outputs(outputs: int) -> str:
     return f"{outputs} classes" if outputs > 1 else "one output"
 
 
-def load_model(path: Path, name: str, outputs: int = 10) -> keras.Model:
-    """Load a ``.keras`` file in safe mode and check it takes 28×28×1 images and gives ``outputs`` values."""
+def load_model(path: Path, name: str, outputs: int = 10, input_shape: tuple[int, ...] = INPUT_SHAPE) -> keras.Model:
+    """Load a ``.keras`` file in safe mode and check it takes ``input_shape`` images and gives ``outputs`` values."""
     import keras
 
     import digit_recognizer.models.layers  # noqa: F401  (registers the layers a saved model may contain)
@@ -93,9 +108,10 @@ def load_model(path: Path, name: str, outputs: int = 10) -> keras.Model:
         raise UserError(f"{path} could not be loaded ({type(error).__name__}: {first_line(error)}); "
                              f"retrain it with `{train_command(name)}`.") from error
     retrain = f"retrain it with `{train_command(name)}`."
-    if tuple(shapes[0]) != EXPECTED_INPUT or tuple(shapes[1]) != (None, outputs):
+    if tuple(shapes[0]) != (None, *input_shape) or tuple(shapes[1]) != (None, outputs):
         raise UserError(f"{path} takes {shapes[0]} and gives {shapes[1]}; expected "
-                             f"28×28×1 images and {expected_outputs(outputs)}. {retrain.capitalize()}")
+                             f"{'×'.join(map(str, input_shape))} images and {expected_outputs(outputs)}. "
+                             f"{retrain.capitalize()}")
     if not all(np.isfinite(keras.ops.convert_to_numpy(weight)).all() for weight in model.weights):
         raise UserError(f"{path} holds weights that are not finite numbers (its training diverged); {retrain}")
     if outputs > 1 and not gives_probabilities(model):
@@ -106,7 +122,8 @@ def load_model(path: Path, name: str, outputs: int = 10) -> keras.Model:
 
 def gives_probabilities(model: keras.Model) -> bool:
     """Whether the model's outputs, on a blank and a random picture, are probability vectors."""
-    probe = np.stack([np.zeros(INPUT_SHAPE), np.random.default_rng(0).random(INPUT_SHAPE)])
+    shape = tuple(model.input_shape[1:])
+    probe = np.stack([np.zeros(shape), np.random.default_rng(0).random(shape)])
     outputs = predict(model, probe)
     return bool(np.isfinite(outputs).all() and (outputs >= -1e-6).all() and (outputs <= 1 + 1e-6).all()
                 and np.allclose(outputs.sum(axis=1), 1, atol=1e-3))
@@ -123,6 +140,19 @@ class Reader:
     temperature: float = 1.0
     reject_from: float = NOT_A_DIGIT_FROM
     novelty: Novelty | None = None
+    counter: keras.Model | None = None
+    count_weight: float = COUNT_WEIGHT
+
+    def count(self, wide: np.ndarray) -> np.ndarray:
+        """Per cut piece, the log prior of it holding 1, 2, … digits, weighted ((m, most) array); a row of zeros
+        (no prior) for a piece the counter takes for no whole number of digits, and for all without a counter."""
+        most = len(COUNTER_CLASSES) - 1
+        if self.counter is None or not len(wide):
+            return np.zeros((len(wide), most), np.float32)
+        counts = predict(self.counter, wide)
+        whole = counts[:, 1:].sum(axis=1, keepdims=True)
+        prior = self.count_weight * _log(counts[:, 1:] / np.maximum(whole, 1e-6))
+        return np.where(whole >= COUNT_FROM, prior, 0.0)
 
     def classify(self, batch: np.ndarray) -> np.ndarray:
         """Calibrated class probabilities, (k, 10)."""
@@ -321,6 +351,8 @@ class _Scores:
             self._classify(np.arange(len(candidates)))
         self.whole, self.other = reader.verify(candidates.batch, self.probabilities)
         self._classify(np.flatnonzero(self.whole >= CLASSIFY_FROM))
+        self.counts = {index: prior for index, prior in zip(candidates.wide_of.tolist(),
+                                                             reader.count(candidates.wide), strict=True) if prior.any()}
 
     def _classify(self, indices: np.ndarray) -> None:
         todo = indices[~self.known[indices]]
@@ -339,7 +371,7 @@ class _Scores:
             scores = self.of(np.arange(len(self.candidates)))
             if keep:
                 scores[keep] = KEEP_WHOLE
-            chosen = choose(self.candidates, scores)
+            chosen = choose(self.candidates, scores, self.counts)
             unknown = np.array([index for index in chosen if not self.known[index]], int)
             if not len(unknown):
                 return chosen
@@ -389,12 +421,12 @@ class ModelShelf:
         """Where the named model's file is (or would be)."""
         return self.models_dir / f"{name}.keras"
 
-    def get(self, name: str, outputs: int = 10) -> keras.Model:
+    def get(self, name: str, outputs: int = 10, input_shape: tuple[int, ...] = INPUT_SHAPE) -> keras.Model:
         if name in self._errors:
             raise UserError(self._errors[name])
         if name not in self._loaded:
             try:
-                self._loaded[name] = load_model(self.path(name), name, outputs)
+                self._loaded[name] = load_model(self.path(name), name, outputs, input_shape)
             except UserError as error:
                 self._errors[name] = str(error)
                 raise
@@ -424,14 +456,17 @@ class ModelShelf:
 
     def reader(self, name: str, with_novelty: bool = True) -> Reader:
         """The named classifier (or the ensemble, uncalibrated) with its calibration, the verifier (which every
-        reading needs) and, unless told not to (while it is being fitted), the novelty score."""
+        reading needs), the digit counter if trained and, unless told not to (while it is being fitted), the
+        novelty score."""
         try:
             temperatures = load_temperatures(self.models_dir)
         except UserError as error:
             raise UserError(str(error)) from None
         model = self.ensemble() if name == ENSEMBLE else self.get(name)
+        counter = (self.get(COUNTER, len(COUNTER_CLASSES), (*WIDE_SHAPE, 1)) if self.path(COUNTER).is_file()
+                   else None)
         return Reader(name, model, self.get(VERIFIER, outputs=len(VERIFIER_CLASSES)), temperatures.get(name, 1.0),
-                      novelty=self.novelty() if with_novelty else None)
+                      novelty=self.novelty() if with_novelty else None, counter=counter)
 
     def novelty(self) -> Novelty | None:
         """The novelty score beside every model, once fitted (``models/novelty.npz`` and the Best CNN present).

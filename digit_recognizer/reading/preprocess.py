@@ -17,6 +17,8 @@ from digit_recognizer.geometry import MNIST_BOX, MNIST_CENTRE, MNIST_SIZE, MNIST
 MAX_SIDE = 2000
 # Below this grey-level spread there is nothing drawn.
 MIN_CONTRAST = 32
+# A piece of ink that may hold several digits is read whole at this size (rows, columns): room for four.
+WIDE_SHAPE = (MNIST_SIZE, 4 * MNIST_BOX + MNIST_SIZE - MNIST_BOX)
 
 
 def to_grey(image: np.ndarray) -> np.ndarray:
@@ -100,20 +102,35 @@ def stroke_width(mask: np.ndarray) -> float:
 def to_mnist(crop: np.ndarray, stroke: float) -> np.ndarray:
     """One digit's ink crop, its strokes ``stroke`` px wide (:func:`stroke_width` of its mask) → (28, 28) float32
     in [0, 1], as MNIST's digits were normalised."""
-    scale = MNIST_BOX / max(crop.shape)
-    crop = _match_stroke(crop, stroke, MNIST_STROKE / scale)
-    size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
-    small = cv2.resize(crop, size, interpolation=cv2.INTER_AREA).astype(np.float32)
-    small = small[: MNIST_SIZE, : MNIST_SIZE]
-    canvas = np.zeros((MNIST_SIZE, MNIST_SIZE), np.float32)
-    top, left = (MNIST_SIZE - small.shape[0]) // 2, (MNIST_SIZE - small.shape[1]) // 2
-    canvas[top : top + small.shape[0], left : left + small.shape[1]] = small
+    canvas = _fit(crop, stroke, MNIST_BOX / max(crop.shape), (MNIST_SIZE, MNIST_SIZE))
     moments = cv2.moments(canvas)
     if moments["m00"] > 0:
         canvas = warp_affine(canvas, [[1, 0, MNIST_CENTRE - moments["m10"] / moments["m00"]],
                                       [0, 1, MNIST_CENTRE - moments["m01"] / moments["m00"]]])
     peak = canvas.max()
     return canvas / peak if peak > 0 else canvas
+
+
+def to_wide(crop: np.ndarray, stroke: float) -> np.ndarray:
+    """A piece of ink that may hold several digits side by side → WIDE_SHAPE float32 in [0, 1]: as tall as an
+    MNIST digit's box (narrower if it is wider than WIDE_SHAPE allows), strokes as wide as MNIST's, centred."""
+    room = WIDE_SHAPE[1] - (MNIST_SIZE - MNIST_BOX)
+    scale = min(MNIST_BOX / crop.shape[0], room / crop.shape[1])
+    canvas = _fit(crop, stroke, scale, WIDE_SHAPE)
+    peak = canvas.max()
+    return canvas / peak if peak > 0 else canvas
+
+
+def _fit(crop: np.ndarray, stroke: float, scale: float, shape: tuple[int, int]) -> np.ndarray:
+    """``crop`` with its strokes matched to MNIST's at ``scale``, shrunk by it and centred in a black ``shape``."""
+    crop = _match_stroke(crop, stroke, MNIST_STROKE / scale)
+    size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
+    small = cv2.resize(crop, size, interpolation=cv2.INTER_AREA).astype(np.float32)
+    small = small[: shape[0], : shape[1]]
+    canvas = np.zeros(shape, np.float32)
+    top, left = (shape[0] - small.shape[0]) // 2, (shape[1] - small.shape[1]) // 2
+    canvas[top : top + small.shape[0], left : left + small.shape[1]] = small
+    return canvas
 
 
 def _match_stroke(crop: np.ndarray, width: float, target: float) -> np.ndarray:

@@ -17,7 +17,16 @@ import numpy as np
 
 from digit_recognizer.geometry import MNIST_SIZE
 from digit_recognizer.reading.lines import Box, enclosing, group_lines, line_height, one_glyph_per_line_stacked, pieces
-from digit_recognizer.reading.preprocess import ink_mask, shrink, stroke_width, to_grey, to_ink, to_mnist
+from digit_recognizer.reading.preprocess import (
+    WIDE_SHAPE,
+    ink_mask,
+    shrink,
+    stroke_width,
+    to_grey,
+    to_ink,
+    to_mnist,
+    to_wide,
+)
 
 # Pieces narrower than this many line heights are never cut (two touching 1s are about this narrow).
 CUT_FROM_WIDTH = 0.25
@@ -68,6 +77,8 @@ class Candidates:
     cut_piece: np.ndarray  # (n,) bool: the candidate is a whole piece of ink that seams cut into several atoms
     prior: np.ndarray  # (n,): log prior of being a digit from its shape on the page alone (0, or SLIVER)
     cuts: list[np.ndarray]  # per line, per atom: whether a seam separates it from the atom before it
+    wide: np.ndarray  # (m, *WIDE_SHAPE, 1) float32: each cut piece whole, as the digit counter reads it
+    wide_of: np.ndarray  # (m,) int: the candidate that is that cut piece
     maybe_one_glyph: bool = False  # two lines of one glyph each, one above the other: read them as one too
 
     def __len__(self) -> int:
@@ -184,6 +195,7 @@ def propose(image: np.ndarray, min_size: float | None = None, one_glyph: bool = 
     if one_glyph and found.boxes:
         lines = [[i for line in lines for i in line]]
     images, boxes, masks, spans, small, cut_piece, prior, cuts = [], [], [], [], [], [], [], []
+    wide, wide_of = [], []
     kernel = np.ones((3, 3), np.uint8)
     for line_index, line in enumerate(lines):
         line_boxes = [found.boxes[i] for i in line]
@@ -219,37 +231,75 @@ def propose(image: np.ndarray, min_size: float | None = None, one_glyph: bool = 
                 spans.append((line_index, first, last))
                 small.append(max(box.w, box.h) < TOO_SMALL * stroke)
                 cut_piece.append(last - first > 1 and whole)
+                if cut_piece[-1]:
+                    wide.append(to_wide(crop, stroke))
+                    wide_of.append(len(images) - 1)
                 cut_off = cuts[-1][first] or (last < len(atoms) and cuts[-1][last])
                 shortest = (MIN_PART_HEIGHT if cut_off else MIN_PIECE_HEIGHT) * digit_height
                 prior.append(SLIVER if box.h < shortest else 0.0)
     batch = np.asarray(images, np.float32).reshape(-1, MNIST_SIZE, MNIST_SIZE, 1)
     return Candidates(batch=batch, boxes=boxes, masks=masks, spans=spans, too_small=np.asarray(small, bool),
                       cut_piece=np.asarray(cut_piece, bool), prior=np.asarray(prior, np.float32), cuts=cuts,
+                      wide=np.asarray(wide, np.float32).reshape(-1, *WIDE_SHAPE, 1), wide_of=np.asarray(wide_of, int),
                       maybe_one_glyph=maybe_one_glyph)
 
 
-def choose(candidates: Candidates, scores: np.ndarray) -> list[int]:
+def choose(candidates: Candidates, scores: np.ndarray, counts: dict[int, np.ndarray] | None = None) -> list[int]:
     """Per line, the candidates that cover its atoms once each with the highest total of score and prior,
-    in reading order."""
+    in reading order. ``counts``: for a cut piece (its whole-piece candidate's index), a log prior of its ink
+    holding 1, 2, … digits, added to the readings of that piece's atoms as that many items."""
+    counts = counts or {}
+    total = scores + candidates.prior
     chosen: list[int] = []
     for line, count in enumerate(candidates.atoms_per_line):
+        counted = [(candidates.spans[piece][1], candidates.spans[piece][2], log_prior)
+                   for piece, log_prior in counts.items() if candidates.spans[piece][0] == line]
+        # Edges of the line's path over its atoms: one candidate, or a counted piece read as a number of items.
+        ending: dict[int, list[tuple[int, float, list[int]]]] = {}
+        for index, (span_line, first, last) in enumerate(candidates.spans):
+            if span_line == line and not any(start <= first and last <= end for start, end, _ in counted):
+                ending.setdefault(last, []).append((first, float(total[index]), [index]))
+        for start, end, log_prior in counted:
+            inside = [index for index, (span_line, first, last) in enumerate(candidates.spans)
+                      if span_line == line and start <= first and last <= end]
+            ending.setdefault(end, []).append((start, *_counted_reading(candidates, total, inside, start, end,
+                                                                        log_prior)))
         best = np.full(count + 1, -np.inf)
         best[0] = 0.0
-        back = np.full(count + 1, -1)
-        ending: dict[int, list[int]] = {}
-        for index, (span_line, _, last) in enumerate(candidates.spans):
-            if span_line == line:
-                ending.setdefault(last, []).append(index)
+        back: list[tuple[int, list[int]]] = [(-1, [])] * (count + 1)
         for end in range(1, count + 1):
-            for index in ending.get(end, []):
-                first = candidates.spans[index][1]
-                total = best[first] + scores[index] + candidates.prior[index]
-                if total > best[end]:
-                    best[end], back[end] = total, index
-        path = []
+            for first, score, items in ending.get(end, []):
+                if best[first] + score > best[end]:
+                    best[end], back[end] = best[first] + score, (first, items)
+        path: list[int] = []
         end = count
         while end > 0:
-            path.append(int(back[end]))
-            end = candidates.spans[back[end]][1]
-        chosen += path[::-1]
+            end, items = back[end]
+            path = items + path
+        chosen += path
     return chosen
+
+
+def _counted_reading(candidates: Candidates, total: np.ndarray, inside: list[int], start: int, end: int,
+                     log_prior: np.ndarray) -> tuple[float, list[int]]:
+    """The best reading of a piece's atoms ``start``–``end`` as k of the ``inside`` candidates, for the k whose
+    total plus ``log_prior[k - 1]`` is highest: the score and the candidates."""
+    most = len(log_prior)
+    best = np.full((end - start + 1, most + 1), -np.inf)
+    best[0, 0] = 0.0
+    back = np.full((end - start + 1, most + 1), -1)
+    for index in sorted(inside, key=lambda index: candidates.spans[index][2]):
+        first, last = candidates.spans[index][1] - start, candidates.spans[index][2] - start
+        reach = best[first, :-1] + total[index]
+        better = reach > best[last, 1:]
+        best[last, 1:][better] = reach[better]
+        back[last, 1:][better] = index
+    options = best[-1, 1:] + log_prior
+    k = int(np.argmax(options)) + 1
+    items: list[int] = []
+    position = end - start
+    for left in range(k, 0, -1):
+        index = int(back[position, left])
+        items.append(index)
+        position = candidates.spans[index][1] - start
+    return float(options[k - 1]), items[::-1]

@@ -11,21 +11,12 @@ an unusual but complete digit looks "incomplete" to the first and is still a dig
 from __future__ import annotations
 
 import keras
-from keras import layers
 
 from digit_recognizer.catalog import VERIFIER_CLASSES
 from digit_recognizer.geometry import INPUT_SHAPE
+from digit_recognizer.models import small
 
 
 def build() -> keras.Model:
-    """A small CNN: three convolution blocks and a dense head with a softmax over the verifier's classes."""
-    inputs = keras.Input(shape=INPUT_SHAPE, name="image")
-    x = inputs
-    for block, filters in enumerate((32, 64, 128), start=1):
-        x = layers.Conv2D(filters, 3, padding="same", activation="relu", name=f"block{block}_conv")(x)
-        x = layers.MaxPooling2D(2, name=f"block{block}_pool")(x)
-    x = layers.Flatten(name="flatten")(x)
-    x = layers.Dense(128, activation="relu", name="fc")(x)
-    x = layers.Dropout(0.3, name="fc_dropout")(x)
-    outputs = layers.Dense(len(VERIFIER_CLASSES), activation="softmax", name="predictions")(x)
-    return keras.Model(inputs, outputs, name="verifier")
+    """A small CNN over one candidate digit, with a softmax over the verifier's classes."""
+    return small.build(INPUT_SHAPE, len(VERIFIER_CLASSES), "verifier", "image")
