@@ -62,9 +62,10 @@ KEEP_WHOLE = 100.0
 WHOLE_WEIGHT = 0.5
 # Candidates the verifier gives at least this P(whole digit) are classified at once; the rest only if chosen.
 CLASSIFY_FROM = 0.01
-# The digit counter's log P(k digits) counts this much in the reading of a cut piece as k items, when it holds a
-# whole number of digits with at least the second probability: of 0.5, 1 and 2, the weight at which validation
-# touching numbers read best (Best CNN: 84.3, 83.7, 83.3% against 82.7 without), the other layouts alike.
+# The digit counter's log P(k digits | a whole number of digits) counts this much in the reading of a cut piece as
+# k items: of 0.5, 1 and 2, the weight at which validation touching numbers read best (Best CNN: 84.3, 83.7, 83.3%
+# against 82.7 without), the other layouts alike. The counter speaks only for a piece it gives P(a whole number
+# of digits) of at least COUNT_FROM; for the rest (a fragment of a digit, or no digit) it says nothing.
 COUNT_WEIGHT = 0.5
 COUNT_FROM = 0.5
 # How each item of a reading is shown, from best to worst.
