@@ -8,7 +8,7 @@ example, labelled by the digits whose ink it holds: k whole digits (≥ 85% of e
 digits" when it holds part of a digit (15–85%), or no digit. The validation digits (the last 12,000) and the
 measure family of sketches are never used here.
 
-    python -m tools.train_counter [--data PATH] [--drawings 8000] [--epochs 10]
+    python -m tools.train_counter [--data PATH] [--drawings 16000] [--epochs 10]
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def examples(x: np.ndarray, y: np.ndarray, drawings: int, rng: np.random.Generat
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = drawing_parser(__doc__.splitlines()[0], 8000, 10).parse_args(argv)
+    args = drawing_parser(__doc__.splitlines()[0], 16000, 10).parse_args(argv)
     return options.command(lambda: train(args))
 
 
