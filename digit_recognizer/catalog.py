@@ -47,8 +47,10 @@ ENSEMBLE_MODELS: tuple[str, ...] = ("best", "best_deskew")
 ENSEMBLE = "ensemble"
 # What `python test.py` trains by default: the original study's three models.
 STUDY_MODELS: tuple[str, ...] = ("ann", "cnn", "vgg16")
-# The digit verifier beside every classifier (digit_recognizer.reading.verifier) and its classes, in output order.
+# The digit verifier beside every classifier (digit_recognizer.reading.verifier) and its classes, in output order;
+# its second member, fitted with hand-drawn Hershey glyphs among the non-digits too, joins it when present.
 VERIFIER = "verifier"
+VERIFIER_GLYPHS = "verifier_glyphs"
 VERIFIER_CLASSES = ("whole digit", "digit parts", "not a digit")
 WHOLE, PARTS, OTHER = range(len(VERIFIER_CLASSES))
 # The digit counter beside it (digit_recognizer.reading.counter): how many whole digits a piece of ink holds, or

@@ -61,7 +61,7 @@ def examples(x: np.ndarray, y: np.ndarray, drawings: int, rng: np.random.Generat
         return layout, int(rng.integers(3, 6)) if layout == "two_lines" else int(rng.choice(DIGITS_PER_DRAWING))
 
     return collect(numbers(x, y, drawings, layout_and_count, rng), label_pieces,
-                   lambda: non_digit_pictures(drawings // 4, 1, rng),
+                   lambda: non_digit_pictures(drawings // 4, 0, 1, rng),
                    lambda picture: propose(picture, MIN_DIGIT_SIZE).wide, NONE)
 
 

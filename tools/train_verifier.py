@@ -3,14 +3,16 @@
 Numbers are composed from MNIST *training* digits (the study's first 48,000) in every layout the app sees,
 and from digits drawn with clean pen strokes (as with a mouse;
 :func:`~digit_recognizer.synthetic.sketches.pen_digit_strokes`),
-and the fit family of non-digit sketches plus printed letters is drawn on the canvas; each drawing goes
+and the fit family of non-digit sketches plus printed letters is drawn on the canvas (with ``--glyphs``, for the
+verifier's second member, hand drawings of Hershey glyphs too: :mod:`~digit_recognizer.synthetic.hershey`); each
+drawing goes
 through the reader's own :func:`~digit_recognizer.reading.segment.propose`. A candidate made of ≥ 90% one digit's ink
 and holding ≥ 90% of that digit is a whole digit; one that holds most of two digits, or is a small part of one,
 is not; anything in between is left out. Non-digit sketches give only negatives. MNIST's own training
 images are added as positives. The validation digits (the last 12,000) and the measure family of
 sketches are never used here.
 
-    python -m tools.train_verifier [--data PATH] [--drawings 4000] [--epochs 6]
+    python -m tools.train_verifier [--glyphs] [--data PATH] [--drawings 8000] [--epochs 12]
 """
 
 from __future__ import annotations
@@ -26,9 +28,10 @@ import numpy as np
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from digit_recognizer import options
-from digit_recognizer.catalog import OTHER, PARTS, VERIFIER, VERIFIER_CLASSES, WHOLE
+from digit_recognizer.catalog import OTHER, PARTS, VERIFIER, VERIFIER_CLASSES, VERIFIER_GLYPHS, WHOLE
 from digit_recognizer.reading.drawing import CANVAS_HEIGHT, CANVAS_WIDTH, MIN_DIGIT_SIZE, render_strokes
 from digit_recognizer.reading.segment import propose
+from digit_recognizer.synthetic import hershey
 from digit_recognizer.synthetic.canvas_check import letters
 from digit_recognizer.synthetic.compose import LAYOUTS, compose
 from digit_recognizer.synthetic.ownership import ownership
@@ -101,10 +104,14 @@ def pen_number(digits: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray
     return np.where(owners > 0, 0, 255).astype(np.uint8), owners
 
 
-def non_digit_pictures(sketches: int, fonts_rounds: int, rng: np.random.Generator) -> list[np.ndarray]:
-    """The fit family's sketches, then the printed letters and symbols (each round in 12 fonts drawn at random)
-    that are neither the measured family's kinds nor their close relatives."""
+def non_digit_pictures(sketches: int, glyphs: int, fonts_rounds: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """The fit family's sketches, hand drawings of Hershey glyphs (no letter the measured family draws, in either
+    case), then the printed letters and symbols (each round in 12 fonts drawn at random) that are neither the
+    measured family's kinds nor their close relatives."""
     drawn = [render_strokes(strokes) for _, strokes in non_digits("fit", sketches, rng)]
+    if glyphs:
+        excluded = MEASURED_LETTERS + MEASURED_LETTERS.swapcase()
+        drawn += [render_strokes(strokes) for _, strokes in hershey.drawings(glyphs, rng, exclude=excluded)]
     return drawn + [picture for _ in range(fonts_rounds) for _, picture in letters(rng, exclude=MEASURED_LETTERS)]
 
 
@@ -135,8 +142,10 @@ def collect(drawn: Iterable[tuple[np.ndarray, np.ndarray]], label: Labeller, neg
     return np.concatenate(batches), np.concatenate(labels)
 
 
-def examples(x: np.ndarray, y: np.ndarray, drawings: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Candidates from composed numbers, pen-drawn numbers and the fit family of non-digits, labelled."""
+def examples(x: np.ndarray, y: np.ndarray, drawings: int, glyphs: bool,
+             rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Candidates from composed numbers, pen-drawn numbers and the fit family of non-digits (with ``glyphs``,
+    as many hand-drawn Hershey glyphs too), labelled."""
     layouts = [layout for layout in LAYOUTS if layout != "tiny"]
 
     def layout_and_count() -> tuple[str, int]:
@@ -147,12 +156,17 @@ def examples(x: np.ndarray, y: np.ndarray, drawings: int, rng: np.random.Generat
         batch = propose(picture, MIN_DIGIT_SIZE).batch
         return batch[[not upright_bar(image[..., 0]) for image in batch]]
 
+    sketches = drawings // 3
     return collect(numbers(x, y, drawings, layout_and_count, rng), label_candidates,
-                   lambda: non_digit_pictures(drawings // 3, 2, rng), candidates_but_bars, OTHER)
+                   lambda: non_digit_pictures(sketches, sketches if glyphs else 0, 2, rng), candidates_but_bars, OTHER)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = drawing_parser(__doc__.splitlines()[0], 4000, 6).parse_args(argv)
+    p = drawing_parser(__doc__.splitlines()[0], 8000, 12)
+    p.add_argument("--glyphs", action="store_true",
+                   help=f"fit the verifier's second member ({VERIFIER_GLYPHS}.keras): hand-drawn Hershey glyphs "
+                        "among the non-digits too")
+    args = p.parse_args(argv)
     return options.command(lambda: train(args))
 
 
@@ -165,12 +179,13 @@ def train(args: argparse.Namespace) -> int:
     train_count = len(training)
     x, y = raw.x_train[:train_count], raw.y_train[:train_count]
     start = time.perf_counter()
-    drawn, drawn_labels = examples(x, y, args.drawings, rng)
+    drawn, drawn_labels = examples(x, y, args.drawings, args.glyphs, rng)
     plain = training[rng.choice(train_count, 20_000, replace=False)]
     images = np.concatenate([drawn, plain])
     labels = np.concatenate([drawn_labels, np.full(len(plain), WHOLE, np.int64)])
     made = time.perf_counter() - start
-    fit_and_save(args, VERIFIER, build, VERIFIER_CLASSES, images, labels, made, rng)
+    name = VERIFIER_GLYPHS if args.glyphs else VERIFIER
+    fit_and_save(args, name, build, VERIFIER_CLASSES, images, labels, made, rng)
     return 0
 
 

@@ -22,6 +22,7 @@ from digit_recognizer.catalog import (
     OTHER,
     VERIFIER,
     VERIFIER_CLASSES,
+    VERIFIER_GLYPHS,
     WHOLE,
 )
 from digit_recognizer.errors import UserError
@@ -81,6 +82,8 @@ def first_line(error: Exception, limit: int = 160) -> str:
 def train_command(name: str) -> str:
     if name in (VERIFIER, COUNTER):
         return f"python -m tools.train_{name}"
+    if name == VERIFIER_GLYPHS:
+        return f"python -m tools.train_{VERIFIER} --glyphs"
     return f"python test.py --models {name}"
 
 
@@ -466,8 +469,18 @@ class ModelShelf:
         model = self.ensemble() if name == ENSEMBLE else self.get(name)
         counter = (self.get(COUNTER, len(COUNTER_CLASSES), (*WIDE_SHAPE, 1)) if self.path(COUNTER).is_file()
                    else None)
-        return Reader(name, model, self.get(VERIFIER, outputs=len(VERIFIER_CLASSES)), temperatures.get(name, 1.0),
+        return Reader(name, model, self.verifier(), temperatures.get(name, 1.0),
                       novelty=self.novelty() if with_novelty else None, counter=counter)
+
+    def verifier(self) -> keras.Model:
+        """The verifier, read as a pair with its glyph-fitted member when that is there."""
+        from digit_recognizer.reading.verifier import pair
+
+        key = f"{VERIFIER} pair"
+        if key not in self._loaded:
+            names = [VERIFIER] + [VERIFIER_GLYPHS] * self.path(VERIFIER_GLYPHS).is_file()
+            self._loaded[key] = pair([self.get(name, outputs=len(VERIFIER_CLASSES)) for name in names])
+        return self._loaded[key]
 
     def novelty(self) -> Novelty | None:
         """The novelty score beside every model, once fitted (``models/novelty.npz`` and the Best CNN present).

@@ -534,15 +534,16 @@ def sketch(kind: str, rng: np.random.Generator, box: Box) -> list[list[tuple[flo
     """Strokes of one drawing of `kind`, fitted inside box = (x, y, width, height) on the canvas."""
     if kind not in _TEMPLATES:
         raise ValueError(f"Unknown sketch kind {kind!r}; the kinds are {', '.join(_TEMPLATES)}.")
-    return _drawn(_TEMPLATES[kind], rng, box)
+    return hand_drawn(_TEMPLATES[kind], rng, box)
 
 
 def pen_digit_strokes(digit: int, rng: np.random.Generator, box: Box) -> list[list[tuple[float, float]]]:
     """Strokes of one hand-drawn ``digit`` (a clean-stroke template, jittered like a hand), fitted inside box."""
-    return _drawn(DIGIT_TEMPLATES[digit], rng, box)
+    return hand_drawn(DIGIT_TEMPLATES[digit], rng, box)
 
 
-def _drawn(template: Template, rng: np.random.Generator, box: Box) -> list[list[tuple[float, float]]]:
+def hand_drawn(template: Template, rng: np.random.Generator, box: Box) -> list[list[tuple[float, float]]]:
+    """Strokes of one drawing of ``template``, jittered like a hand and fitted inside box."""
     strokes = _fit(_hand(template(rng), rng), box)
     size = float(np.ptp(np.vstack(strokes), axis=0).max())
     strokes = _fit([_pen(stroke, rng, size) for stroke in strokes], box)
@@ -553,18 +554,19 @@ def _drawn(template: Template, rng: np.random.Generator, box: Box) -> list[list[
 
 
 def non_digits(family: str, count: int, rng: np.random.Generator) -> list[tuple[str, list[Stroke]]]:
-    """`count` drawings (kind name, strokes) cycling through the family's kinds, each fitted to a random box
-    90–330 px high at a random spot 15 px inside the 640×400 canvas, so that a 20 px pen's ink stays on it."""
+    """`count` drawings (kind name, strokes) cycling through the family's kinds, each in a :func:`random_box`."""
     if family not in FAMILIES:
         raise ValueError(f"Unknown sketch family {family!r}; the families are {', '.join(FAMILIES)}.")
     kinds = FAMILIES[family]
-    drawings: list[tuple[str, list[Stroke]]] = []
-    for index in range(count):
-        height = rng.uniform(MIN_HEIGHT, MAX_HEIGHT)
-        # Up to 2.5 times as wide as high: a letter fills the height, a dash or a row of loops gets the room.
-        width = min(height * rng.uniform(0.8, 2.5), CANVAS_WIDTH - 2 * MARGIN)
-        x = rng.uniform(MARGIN, CANVAS_WIDTH - MARGIN - width)
-        y = rng.uniform(MARGIN, CANVAS_HEIGHT - MARGIN - height)
-        kind = kinds[index % len(kinds)]
-        drawings.append((kind, sketch(kind, rng, (x, y, width, height))))
-    return drawings
+    return [(kinds[index % len(kinds)], sketch(kinds[index % len(kinds)], rng, random_box(rng)))
+            for index in range(count)]
+
+
+def random_box(rng: np.random.Generator) -> Box:
+    """A box 90–330 px high at a random spot 15 px inside the canvas, so that a 20 px pen's ink stays on it, and
+    up to 2.5 times as wide as high: a letter fills the height, a dash or a row of loops gets the room."""
+    height = rng.uniform(MIN_HEIGHT, MAX_HEIGHT)
+    width = min(height * rng.uniform(0.8, 2.5), CANVAS_WIDTH - 2 * MARGIN)
+    x = rng.uniform(MARGIN, CANVAS_WIDTH - MARGIN - width)
+    y = rng.uniform(MARGIN, CANVAS_HEIGHT - MARGIN - height)
+    return x, y, width, height

@@ -101,9 +101,9 @@ def test_a_letter_whose_strokes_pass_as_1s_is_rejected_whole(best: Reader) -> No
 
 def test_each_rejection_says_why(best: Reader) -> None:
     """The verifier's certainty when it rejects; otherwise which rule did; "draw it bigger" for a blob."""
-    cross, wave, tiny = (read_strokes(best, strokes) for strokes in (s.cross(220), s.wave(100, amplitude=15),
+    cross, dash, tiny = (read_strokes(best, strokes) for strokes in (s.cross(220), s.dash(200),
                                                                   s.seven(300, 200, 20)))
-    assert cross.reason(0).endswith("% sure") and wave.reason(0) == "too flat for a digit"
+    assert cross.reason(0).endswith("% sure") and dash.reason(0) == "too flat for a digit"
     assert all(reading.reason(index) == "draw it bigger" for reading in (tiny,) for index in range(len(reading)))
     assert read_strokes(best, s.seven(100)).reason(0) == ""
 
