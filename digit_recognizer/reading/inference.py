@@ -478,7 +478,7 @@ class ModelShelf:
 
         key = f"{VERIFIER} pair"
         if key not in self._loaded:
-            names = [VERIFIER] + [VERIFIER_GLYPHS] * self.path(VERIFIER_GLYPHS).is_file()
+            names = [VERIFIER, VERIFIER_GLYPHS] if self.path(VERIFIER_GLYPHS).is_file() else [VERIFIER]
             self._loaded[key] = pair([self.get(name, outputs=len(VERIFIER_CLASSES)) for name in names])
         return self._loaded[key]
 

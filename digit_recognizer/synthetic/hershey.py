@@ -59,8 +59,8 @@ def glyph_strokes(font: str, char: str) -> list[np.ndarray]:
 def glyphs(exclude: str = "") -> list[tuple[str, str]]:
     """(font, character) of every glyph used: each Latin letter but ``exclude`` in every Latin design, and the
     chosen kana and kanji."""
-    return [(font, char) for font in LATIN_FONTS for char in LATIN if char not in exclude] + \
-        [("japanese", char) for char in JAPANESE]
+    latin = [(font, char) for font in LATIN_FONTS for char in LATIN if char not in exclude]
+    return latin + [("japanese", char) for char in JAPANESE]
 
 
 def drawings(count: int, rng: np.random.Generator, exclude: str = "") -> list[tuple[str, list[Stroke]]]:
