@@ -5,11 +5,10 @@ and from digits drawn with clean pen strokes (as with a mouse;
 :func:`~digit_recognizer.synthetic.sketches.pen_digit_strokes`),
 and the fit family of non-digit sketches plus printed letters is drawn on the canvas (with ``--glyphs``, for the
 verifier's second member, hand drawings of Hershey glyphs too: :mod:`~digit_recognizer.synthetic.hershey`); each
-drawing goes
-through the reader's own :func:`~digit_recognizer.reading.segment.propose`. A candidate made of ≥ 90% one digit's ink
-and holding ≥ 90% of that digit is a whole digit; one that holds most of two digits, or is a small part of one,
-is not; anything in between is left out. Non-digit sketches give only negatives. MNIST's own training
-images are added as positives. The validation digits (the last 12,000) and the measure family of
+drawing goes through the reader's own :func:`~digit_recognizer.reading.segment.propose`. A candidate made of
+≥ 90% one digit's ink and holding ≥ 90% of that digit is a whole digit; one that holds most of two digits, or is
+a small part of one, is not; anything in between is left out. Non-digit sketches give only negatives. MNIST's
+own training images are added as positives. The validation digits (the last 12,000) and the measure family of
 sketches are never used here.
 
     python -m tools.train_verifier [--glyphs] [--data PATH] [--drawings 8000] [--epochs 12]
