@@ -45,6 +45,8 @@ WHOLE_SHARE, PART_SHARE = 0.9, 0.6
 # Letters the benchmark's measured family draws by hand: never fitted on, not even printed.
 MEASURED_LETTERS = "".join(kind.removeprefix("letter_") for kind in FAMILIES["measure"]
                            if kind.startswith("letter_"))
+# Hand-drawn glyphs leave them out in either case too: a hand's v is a small V.
+MEASURED_LETTERS_ANY_CASE = MEASURED_LETTERS + MEASURED_LETTERS.swapcase()
 # Numbers of 1–4 digits, single digits twice as often: whole digits drawn alone are what most drawings hold.
 DIGITS_PER_DRAWING = (1, 1, 2, 3, 4)
 # Pen-drawn digits are stretched sideways by a factor drawn log-uniformly from this range.
@@ -109,8 +111,8 @@ def non_digit_pictures(sketches: int, glyphs: int, fonts_rounds: int, rng: np.ra
     measured family's kinds nor their close relatives."""
     drawn = [render_strokes(strokes) for _, strokes in non_digits("fit", sketches, rng)]
     if glyphs:
-        excluded = MEASURED_LETTERS + MEASURED_LETTERS.swapcase()
-        drawn += [render_strokes(strokes) for _, strokes in hershey.drawings(glyphs, rng, exclude=excluded)]
+        glyph_drawings = hershey.drawings(glyphs, rng, exclude=MEASURED_LETTERS_ANY_CASE)
+        drawn += [render_strokes(strokes) for _, strokes in glyph_drawings]
     return drawn + [picture for _ in range(fonts_rounds) for _, picture in letters(rng, exclude=MEASURED_LETTERS)]
 
 

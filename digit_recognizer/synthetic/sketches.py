@@ -558,8 +558,8 @@ def non_digits(family: str, count: int, rng: np.random.Generator) -> list[tuple[
     if family not in FAMILIES:
         raise ValueError(f"Unknown sketch family {family!r}; the families are {', '.join(FAMILIES)}.")
     kinds = FAMILIES[family]
-    return [(kinds[index % len(kinds)], sketch(kinds[index % len(kinds)], rng, random_box(rng)))
-            for index in range(count)]
+    cycled = (kinds[index % len(kinds)] for index in range(count))
+    return [(kind, sketch(kind, rng, random_box(rng))) for kind in cycled]
 
 
 def random_box(rng: np.random.Generator) -> Box:
