@@ -4,7 +4,8 @@ Numbers are composed from MNIST *training* digits (the study's first 48,000) in 
 and from digits drawn with clean pen strokes (as with a mouse;
 :func:`~digit_recognizer.synthetic.sketches.pen_digit_strokes`),
 and the fit family of non-digit sketches plus printed letters is drawn on the canvas (with ``--glyphs``, for the
-verifier's second member, hand drawings of Hershey glyphs too: :mod:`~digit_recognizer.synthetic.hershey`); each
+verifier's second member, hand drawings of Hershey glyphs and closed outlines too:
+:mod:`~digit_recognizer.synthetic.hershey`, :mod:`~digit_recognizer.synthetic.outlines`); each
 drawing goes through the reader's own :func:`~digit_recognizer.reading.segment.propose`. A candidate made of
 ≥ 90% one digit's ink and holding ≥ 90% of that digit is a whole digit; one that holds most of two digits, or is
 a small part of one, is not; anything in between is left out. Non-digit sketches give only negatives. MNIST's
@@ -30,7 +31,7 @@ from digit_recognizer import options
 from digit_recognizer.catalog import OTHER, PARTS, VERIFIER, VERIFIER_CLASSES, VERIFIER_GLYPHS, WHOLE
 from digit_recognizer.reading.drawing import CANVAS_HEIGHT, CANVAS_WIDTH, MIN_DIGIT_SIZE, render_strokes
 from digit_recognizer.reading.segment import propose
-from digit_recognizer.synthetic import hershey
+from digit_recognizer.synthetic import hershey, outlines
 from digit_recognizer.synthetic.canvas_check import letters
 from digit_recognizer.synthetic.compose import LAYOUTS, compose
 from digit_recognizer.synthetic.ownership import ownership
@@ -107,12 +108,12 @@ def pen_number(digits: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray
 
 def non_digit_pictures(sketches: int, glyphs: int, fonts_rounds: int, rng: np.random.Generator) -> list[np.ndarray]:
     """The fit family's sketches, hand drawings of Hershey glyphs (no letter the measured family draws, in either
-    case), then the printed letters and symbols (each round in 12 fonts drawn at random) that are neither the
-    measured family's kinds nor their close relatives."""
+    case) and as many random closed outlines, then the printed letters and symbols (each round in 12 fonts drawn at
+    random) that are neither the measured family's kinds nor their close relatives."""
     drawn = [render_strokes(strokes) for _, strokes in non_digits("fit", sketches, rng)]
     if glyphs:
         glyph_drawings = hershey.drawings(glyphs, rng, exclude=MEASURED_LETTERS_ANY_CASE)
-        drawn += [render_strokes(strokes) for _, strokes in glyph_drawings]
+        drawn += [render_strokes(strokes) for _, strokes in glyph_drawings + outlines.drawings(glyphs, rng)]
     return drawn + [picture for _ in range(fonts_rounds) for _, picture in letters(rng, exclude=MEASURED_LETTERS)]
 
 
@@ -146,7 +147,7 @@ def collect(drawn: Iterable[tuple[np.ndarray, np.ndarray]], label: Labeller, neg
 def examples(x: np.ndarray, y: np.ndarray, drawings: int, glyphs: bool,
              rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Candidates from composed numbers, pen-drawn numbers and the fit family of non-digits (with ``glyphs``,
-    as many hand-drawn Hershey glyphs too), labelled."""
+    as many hand-drawn Hershey glyphs and as many closed outlines too), labelled."""
     layouts = [layout for layout in LAYOUTS if layout != "tiny"]
 
     def layout_and_count() -> tuple[str, int]:
@@ -166,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     p = drawing_parser(__doc__.splitlines()[0], 8000, 12)
     p.add_argument("--glyphs", action="store_true",
                    help=f"fit the verifier's second member ({VERIFIER_GLYPHS}.keras): hand-drawn Hershey glyphs "
-                        "among the non-digits too")
+                        "and closed outlines among the non-digits too")
     args = p.parse_args(argv)
     return options.command(lambda: train(args))
 

@@ -14,9 +14,11 @@ import pytest
 
 from digit_recognizer.errors import UserError
 from digit_recognizer.outputs.paths import REPO_ROOT
+from digit_recognizer.reading import inference
 from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE, render_strokes
-from digit_recognizer.reading.inference import NOT_A_DIGIT, ModelShelf, Reader, read
+from digit_recognizer.reading.inference import DIGIT, NEAR_YIELDS_FROM, NOT_A_DIGIT, UNSURE, ModelShelf, Reader, read
 from digit_recognizer.reading.novelty import FEATURES_MODEL, distances, features_model, fit, load, save
+from digit_recognizer.synthetic import outlines
 from digit_recognizer.synthetic.sketches import FAMILIES, non_digits
 from digit_recognizer.training.data import RawMnist, normalise
 
@@ -79,12 +81,30 @@ def test_digits_by_other_writers_near_a_digit_are_kept_whatever_the_verifier_say
     with_score = [read(reader, drawing.image, MIN_DIGIT_SIZE) for drawing in made]
     alone = [read(replace(reader, novelty=None), drawing.image, MIN_DIGIT_SIZE) for drawing in made]
     kept = [(reading, drawing) for reading, drawing in zip(with_score, made, strict=True)
-            if any(reading.near_a_digit[index] and reading.other_probability[index] >= reading.reject_from
+            if any(reading.near_a_digit[index]
+                   and reading.reject_from <= reading.other_probability[index] < NEAR_YIELDS_FROM
                    for index in range(len(reading)))]
     assert len(kept) >= 3
     assert sum(score(reading, drawing.lines)["rejected"] for reading, drawing in zip(with_score, made, strict=True)) < (
         sum(score(reading, drawing.lines)["rejected"] for reading, drawing in zip(alone, made, strict=True)))
     assert np.mean([score(reading, drawing.lines)["whole"] for reading, drawing in kept]) >= 0.5
+
+
+def test_closed_outlines_near_a_0_are_rejected_when_the_verifier_is_all_but_certain(
+        shelf: ModelShelf, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bumpy and notched outlines lie near a 0 by the score, and the verifier pair is all but certain they are no
+    digit: without the limit on *near*, most of those would read as 0s."""
+    reader = shelf.reader("best")
+    drawn = [render_strokes(strokes) for kind, strokes in outlines.drawings(120, np.random.default_rng(4))
+             if kind in ("bumpy", "notched")]
+
+    def rejected() -> float:
+        readings = [read(reader, picture, MIN_DIGIT_SIZE) for picture in drawn]
+        return float(np.mean([not any(status in (DIGIT, UNSURE) for status in reading.status) for reading in readings]))
+
+    with_limit = rejected()
+    monkeypatch.setattr(inference, "NEAR_YIELDS_FROM", 2.0)
+    assert with_limit >= 0.35 and with_limit >= rejected() + 0.2
 
 
 def test_sketches_near_a_digit_are_rare(shelf: ModelShelf) -> None:
