@@ -36,7 +36,7 @@ from digit_recognizer.reading.drawing import (
     to_image,
 )
 from digit_recognizer.reading.images import read_image
-from digit_recognizer.reading.inference import DIGIT, NOT_A_DIGIT, TOO_SMALL, UNSURE, ModelShelf, Reading, train_command
+from digit_recognizer.reading.inference import NOT_A_DIGIT, TOO_SMALL, UNSURE, ModelShelf, Reading, train_command
 
 PREVIEW_ZOOM = 3
 BAR_WIDTH = 120
@@ -55,7 +55,7 @@ ANSWER_MARKS = {UNSURE: "?", NOT_A_DIGIT: "✗", TOO_SMALL: "·"}
 def answer_text(reading: Reading) -> str:
     """The big answer: one row per line of writing; "not a digit" or "draw it bigger" when nothing is a digit."""
     status = reading.status
-    if not any(item in (DIGIT, UNSURE) for item in status):
+    if not reading.text:
         return "draw it bigger" if TOO_SMALL in status else "not a digit"
     rows = [""] * (max(reading.lines) + 1)
     for line, label, item in zip(reading.lines, reading.labels, status, strict=True):

@@ -141,7 +141,7 @@ def main() -> None:
             kinds = {}
             for kind, picture in items:
                 reading = read(reader, picture, MIN_DIGIT_SIZE)
-                kinds.setdefault(kind, []).append(not any(s in (DIGIT, UNSURE) for s in reading.status))
+                kinds.setdefault(kind, []).append(not reading.text)
             rejected[family] = {"all": float(np.mean([v for values in kinds.values() for v in values])),
                                 "by_kind": {kind: float(np.mean(values)) for kind, values in kinds.items()}}
         results["models"][name] = {"cases": per_case, "non_digits_rejected": rejected,

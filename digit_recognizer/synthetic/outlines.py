@@ -10,6 +10,7 @@ random number, place and size, then jittered like a hand (the sketches' own :fun
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import cycle, islice
 
 import numpy as np
 
@@ -30,7 +31,8 @@ def _closed(radius: np.ndarray, angles: np.ndarray, rng: np.random.Generator) ->
     """The outline r(θ) as one stroke, stretched to an oval, from a random start back to it."""
     stretch = np.exp(rng.uniform(np.log(0.6), np.log(1.6)))
     points = np.c_[stretch * radius * np.cos(angles), radius * np.sin(angles)]
-    return np.roll(points[:-1], -int(rng.integers(len(points) - 1)), axis=0)[np.r_[0:len(points) - 1, 0]]
+    outline = np.roll(points[:-1], -int(rng.integers(len(points) - 1)), axis=0)
+    return np.vstack([outline, outline[:1]])
 
 
 def _polygon(rng: np.random.Generator) -> list[np.ndarray]:
@@ -85,6 +87,4 @@ KINDS: dict[str, Callable[[np.random.Generator], list[np.ndarray]]] = {
 
 def drawings(count: int, rng: np.random.Generator) -> list[tuple[str, list[Stroke]]]:
     """``count`` hand drawings (kind name, strokes) of random outlines, cycling through the kinds."""
-    kinds = list(KINDS)
-    return [(kinds[index % len(kinds)], hand_drawn(KINDS[kinds[index % len(kinds)]], rng, random_box(rng)))
-            for index in range(count)]
+    return [(kind, hand_drawn(KINDS[kind], rng, random_box(rng))) for kind in islice(cycle(KINDS), count)]

@@ -13,6 +13,7 @@ tilt, over- or undershooting stroke ends, a smooth wobble of a few pixels and a 
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import cycle, islice
 
 import numpy as np
 
@@ -557,9 +558,7 @@ def non_digits(family: str, count: int, rng: np.random.Generator) -> list[tuple[
     """`count` drawings (kind name, strokes) cycling through the family's kinds, each in a :func:`random_box`."""
     if family not in FAMILIES:
         raise ValueError(f"Unknown sketch family {family!r}; the families are {', '.join(FAMILIES)}.")
-    kinds = FAMILIES[family]
-    cycled = (kinds[index % len(kinds)] for index in range(count))
-    return [(kind, sketch(kind, rng, random_box(rng))) for kind in cycled]
+    return [(kind, sketch(kind, rng, random_box(rng))) for kind in islice(cycle(FAMILIES[family]), count)]
 
 
 def random_box(rng: np.random.Generator) -> Box:
