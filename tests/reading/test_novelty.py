@@ -92,11 +92,10 @@ def test_digits_by_other_writers_near_a_digit_are_kept_whatever_the_verifier_say
 
 def test_closed_outlines_near_a_0_are_rejected_when_the_verifier_is_all_but_certain(
         shelf: ModelShelf, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Bumpy and notched outlines lie near a 0 by the score, and the verifier pair is all but certain they are no
-    digit: without the limit on *near*, most of those would read as 0s."""
+    """Closed outlines lie near a 0 by the score, and the verifier pair is all but certain they are no digit:
+    without the limit on *near*, most of those would read as 0s."""
     reader = shelf.reader("best")
-    drawn = [render_strokes(strokes) for kind, strokes in outlines.drawings(120, np.random.default_rng(4))
-             if kind in ("bumpy", "notched")]
+    drawn = [render_strokes(strokes) for _, strokes in outlines.drawings(120, np.random.default_rng(4))]
 
     def rejected() -> float:
         readings = [read(reader, picture, MIN_DIGIT_SIZE) for picture in drawn]
@@ -104,7 +103,7 @@ def test_closed_outlines_near_a_0_are_rejected_when_the_verifier_is_all_but_cert
 
     with_limit = rejected()
     monkeypatch.setattr(inference, "NEAR_YIELDS_FROM", 2.0)
-    assert with_limit >= 0.35 and with_limit >= rejected() + 0.2
+    assert with_limit >= 0.5 and with_limit >= rejected() + 0.25
 
 
 def test_sketches_near_a_digit_are_rare(shelf: ModelShelf) -> None:
