@@ -17,6 +17,7 @@ for choosing thresholds without looking at the test digits.
 from __future__ import annotations
 
 import difflib
+import os
 import time
 from dataclasses import replace
 
@@ -58,6 +59,15 @@ def drawings(images: np.ndarray, labels: np.ndarray, layouts: tuple[str, ...], p
     return made
 
 
+def source_digits(data: str | os.PathLike | None, source: str) -> tuple[np.ndarray, np.ndarray]:
+    """MNIST's test digits, or the validation digits of the study's split (for choosing without looking at test)."""
+    raw = load_raw(data, require_full=source == "validation")
+    if source == "test":
+        return raw.x_test, raw.y_test
+    start = len(split(raw).y_train)
+    return raw.x_train[start:], raw.y_train[start:]
+
+
 def other_writers() -> tuple[np.ndarray, np.ndarray]:
     """scikit-learn's 8×8 digits (values 0–16) as bright-on-black uint8 images."""
     from sklearn.datasets import load_digits
@@ -94,12 +104,7 @@ def main() -> None:
                    help="'not a digit' from this probability on (default: the app's)")
     args = p.parse_args()
     rng = np.random.default_rng(args.seed)
-    raw = load_raw(args.data, require_full=args.source == "validation")
-    if args.source == "test":
-        mnist_x, mnist_y = raw.x_test, raw.y_test
-    else:
-        start = len(split(raw).y_train)
-        mnist_x, mnist_y = raw.x_train[start:], raw.y_train[start:]
+    mnist_x, mnist_y = source_digits(args.data, args.source)
     cases: dict[str, list[Drawing]] = {}
     for drawing in drawings(mnist_x, mnist_y, LAYOUTS, args.per_layout, rng):
         cases.setdefault(f"MNIST {drawing.layout}", []).append(drawing)
