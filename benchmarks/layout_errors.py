@@ -10,12 +10,12 @@ reading can be traced along the reading's steps (:func:`inference.read`):
 - *wrong cuts*: as many items as digits, but not each one whole digit (a 6's stem read as a 1 and its loop
   joined to the next digit);
 - *misread*: every digit cut right, one read as another digit;
-- *rejected*: every digit cut right, one rejected as not a digit.
+- *rejected*: every digit cut right, one rejected (not a digit, or too small).
 
 Built from the *validation* digits by default (choosing what to improve must not look at the test digits),
 with the same drawings as ``python -m benchmarks.layouts --source validation`` of the same seed.
 
-    python -m benchmarks.layout_errors [--models best] [--layouts touching,two_lines] [--source validation]
+    python -m benchmarks.layout_errors [--models best] [--layouts touching,two_lines,level] [--source validation]
 """
 
 from __future__ import annotations
