@@ -36,7 +36,9 @@ from digit_recognizer.synthetic.ownership import ownership, segmentable
 # A candidate is one whole digit when at least this share of its ink is one digit's and it holds at least this
 # share of that digit (the over-segmentation's own measure: tests/reading/test_lines.py).
 WHOLE = 0.7
-FAULTS = ("no right cuts", "too few items", "too many items", "wrong cuts", "misread", "rejected")
+NO_RIGHT_CUTS, TOO_FEW, TOO_MANY, WRONG_CUTS, MISREAD, REJECTED = (
+    "no right cuts", "too few items", "too many items", "wrong cuts", "misread", "rejected")
+FAULTS = (NO_RIGHT_CUTS, TOO_FEW, TOO_MANY, WRONG_CUTS, MISREAD, REJECTED)
 
 
 def fault(reading: Reading, drawing: Drawing) -> str:
@@ -45,17 +47,17 @@ def fault(reading: Reading, drawing: Drawing) -> str:
         return ""
     candidates = propose(drawing.image, MIN_DIGIT_SIZE)
     if not segmentable(candidates, drawing.owners, WHOLE):
-        return FAULTS[0]
+        return NO_RIGHT_CUTS
     digits = len("".join(drawing.lines))
     if len(reading) != digits:
-        return FAULTS[1] if len(reading) < digits else FAULTS[2]
+        return TOO_FEW if len(reading) < digits else TOO_MANY
     owned = ownership(candidates, drawing.owners)
     whole = owned.whole(WHOLE)
     where = {(box.x, box.y, box.w, box.h): index for index, box in enumerate(candidates.boxes) if whole[index]}
     items = [where.get((box.x, box.y, box.w, box.h)) for box in reading.boxes]
     if any(index is None or owned.owner[index] != position + 1 for position, index in enumerate(items)):
-        return FAULTS[3]
-    return FAULTS[4] if all(status in (DIGIT, UNSURE) for status in reading.status) else FAULTS[5]
+        return WRONG_CUTS
+    return MISREAD if all(status in (DIGIT, UNSURE) for status in reading.status) else REJECTED
 
 
 def main() -> None:
