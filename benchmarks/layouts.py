@@ -25,9 +25,9 @@ import numpy as np
 
 from benchmarks.common import load_readers, parser, save
 from digit_recognizer import options
-from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE, render_strokes
+from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE, Stroke, render_strokes
 from digit_recognizer.reading.inference import DIGIT, NOT_A_DIGIT, UNSURE, Reading, read
-from digit_recognizer.synthetic.compose import LAYOUTS, Drawing, compose
+from digit_recognizer.synthetic.compose import LAYOUTS, Drawing, beside, compose
 from digit_recognizer.synthetic.sketches import FAMILIES, non_digits
 from digit_recognizer.training.data import load_raw, split
 
@@ -57,6 +57,14 @@ def drawings(images: np.ndarray, labels: np.ndarray, layouts: tuple[str, ...], p
             picks = rng.integers(0, len(images), digit_counts(layout, rng))
             made.append(compose(images[picks], labels[picks], layout, rng))
     return made
+
+
+def shape_beside(images: np.ndarray, labels: np.ndarray, strokes: list[Stroke],
+                 rng: np.random.Generator) -> tuple[np.ndarray, int]:
+    """A level number of two digits with a non-digit drawn on its line (room for it on the canvas), and how many
+    digits the number has: read as more, the shape passed as a digit."""
+    picks = rng.integers(0, len(images), 2)
+    return beside(compose(images[picks], labels[picks], "level", rng), strokes), len(picks)
 
 
 def source_digits(data: str | os.PathLike | None, source: str) -> tuple[np.ndarray, np.ndarray]:
@@ -102,6 +110,8 @@ def main() -> None:
                         "segmentation (the methods it is compared with)")
     p.add_argument("--reject-from", type=options.probability, default=None,
                    help="'not a digit' from this probability on (default: the app's)")
+    p.add_argument("--among-digits-from", type=options.probability, default=None,
+                   help="the same for an item on a line where another item passes as a digit (default: the app's)")
     args = p.parse_args()
     rng = np.random.default_rng(args.seed)
     mnist_x, mnist_y = source_digits(args.data, args.source)
@@ -113,6 +123,10 @@ def main() -> None:
         cases.setdefault(f"other writers {drawing.layout}", []).append(drawing)
     sketches = {family: [(kind, render_strokes(strokes)) for kind, strokes in non_digits(family, args.non_digits, rng)]
                 for family in FAMILIES}
+    # Drawn from their own generator, so that the drawings above stay those of earlier runs with the same seed.
+    beside_rng = np.random.default_rng([args.seed, 1])
+    besides = {family: [shape_beside(mnist_x, mnist_y, strokes, beside_rng)
+                        for _, strokes in non_digits(family, args.non_digits, beside_rng)] for family in FAMILIES}
     results: dict = {"source": args.source, "per_layout": args.per_layout, "cases": sorted(cases),
                      "non_digit_kinds": {family: list(kinds) for family, kinds in FAMILIES.items()}, "models": {}}
     readers = load_readers(args)
@@ -122,12 +136,16 @@ def main() -> None:
         readers = {name: replace(reader, verifier=None) for name, reader in readers.items()}
     if args.reject_from is not None:
         readers = {name: replace(reader, reject_from=args.reject_from) for name, reader in readers.items()}
+    if args.among_digits_from is not None:
+        readers = {name: replace(reader, among_digits_from=args.among_digits_from) for name, reader in readers.items()}
     results["reject_by"] = args.reject_by
     results["reject_from"] = next(iter(readers.values())).reject_from
+    results["among_digits_from"] = next(iter(readers.values())).among_digits_from
     lines = [f"Drawings composed from MNIST {args.source} digits and scikit-learn's digits (other writers), "
              f"{args.per_layout} per case; {args.non_digits} non-digits per family; 'not a digit' decided by the "
-             f"{args.reject_by} from P(not a digit) = {results['reject_from']:.2f}. Whole numbers read right, "
-             "digits read right, and digits wrongly rejected as not digits, in %.\n"]
+             f"{args.reject_by} from P(not a digit) = {results['reject_from']:.2f} "
+             f"({results['among_digits_from']:.2f} on a line where another item passes as a digit). Whole numbers "
+             "read right, digits read right, and digits wrongly rejected as not digits, in %.\n"]
     for name, reader in readers.items():
         per_case, seconds = {}, []
         for case, items in cases.items():
@@ -149,11 +167,15 @@ def main() -> None:
                 kinds.setdefault(kind, []).append(not reading.text)
             rejected[family] = {"all": float(np.mean([v for values in kinds.values() for v in values])),
                                 "by_kind": {kind: float(np.mean(values)) for kind, values in kinds.items()}}
+        added = {family: float(np.mean([len(read(reader, picture, MIN_DIGIT_SIZE).text) > digits
+                                        for picture, digits in pictures])) for family, pictures in besides.items()}
         results["models"][name] = {"cases": per_case, "non_digits_rejected": rejected,
+                                   "shapes_beside_read_as_digits": added,
                                    "read_ms_p50": 1000 * float(np.percentile(seconds, 50)),
                                    "read_ms_p95": 1000 * float(np.percentile(seconds, 95))}
         lines.append(f"\n**{name}** — non-digits rejected: measured family {100 * rejected['measure']['all']:.1f}%, "
-                     f"fit family {100 * rejected['fit']['all']:.1f}%; reading a drawing "
+                     f"fit family {100 * rejected['fit']['all']:.1f}%; drawn beside a number, read as a digit: "
+                     f"measured {100 * added['measure']:.1f}%, fit {100 * added['fit']:.1f}%; reading a drawing "
                      f"{results['models'][name]['read_ms_p50']:.0f} ms median, "
                      f"{results['models'][name]['read_ms_p95']:.0f} ms p95\n")
         lines.append("| case | whole numbers % | digits % | digits rejected % |\n|---|---:|---:|---:|")

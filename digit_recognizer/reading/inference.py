@@ -43,6 +43,10 @@ UNSURE_BELOW = 0.70
 # which no MNIST layout composed from validation digits loses more digits than at 0.7
 # (`python -m benchmarks.layouts --source validation --per-layout 200 --reject-from T`).
 NOT_A_DIGIT_FROM = 0.6
+# An item on a line where another item passes as a digit is a digit in a number, unless the verifier gives it at
+# least this P(not a digit): people write digits beside digits, and a digit touched by its neighbour's ink or
+# drawn unusually looks odd to the verifier. A drawing in which nothing passes is judged as before.
+AMONG_DIGITS_FROM = 0.99
 # A digit is never much wider than it is tall: of MNIST's 48,000 training digits 99.99% are under 2.05 times as
 # wide as tall, the widest 2.5 times. An item over this many times as wide as tall is a dash, an underline, a wave.
 TOO_FLAT = 3.0
@@ -148,6 +152,7 @@ class Reader:
     verifier: keras.Model | None = None
     temperature: float = 1.0
     reject_from: float = NOT_A_DIGIT_FROM
+    among_digits_from: float = AMONG_DIGITS_FROM
     novelty: Novelty | None = None
     counter: keras.Model | None = None
     count_weight: float = COUNT_WEIGHT
@@ -199,6 +204,7 @@ class Reading:
     near_a_digit: list[bool]
     threshold: float = UNSURE_BELOW
     reject_from: float = NOT_A_DIGIT_FROM
+    among_digits_from: float = AMONG_DIGITS_FROM
 
     def __len__(self) -> int:
         return len(self.boxes)
@@ -219,11 +225,23 @@ class Reading:
                 for index, (small, confidence) in enumerate(zip(self.too_small, self.confidences, strict=True))]
 
     def _rejected_because(self, index: int) -> str:
-        """Why an item is not a digit ("" if it may be one): the verifier says so (unless the novelty score puts it
-        near a digit and the verifier is not all but certain), it is too flat, or it is far from every digit and not
-        a whole one."""
+        """Why an item is not a digit ("" if it may be one); the verifier must be surer of an item beside a digit."""
+        reason = self._rejected_at(index, self.reject_from)
+        if reason and self.other_probability[index] < self.among_digits_from and self._beside_a_digit(index):
+            return self._rejected_at(index, self.among_digits_from)
+        return reason
+
+    def _beside_a_digit(self, index: int) -> bool:
+        """Another item of the item's line passes as a digit on its own."""
+        return any(other != index and self.lines[other] == self.lines[index] and not self.too_small[other]
+                   and not self._rejected_at(other, self.reject_from) for other in range(len(self)))
+
+    def _rejected_at(self, index: int, reject_from: float) -> str:
+        """Why an item is not a digit ("" if it may be one): the verifier's P(not a digit) is at least
+        ``reject_from`` (unless the novelty score puts it near a digit and the verifier is not all but certain),
+        it is too flat, or it is far from every digit and not a whole one."""
         box, other = self.boxes[index], float(self.other_probability[index])
-        if other >= self.reject_from and (not self.near_a_digit[index] or other >= NEAR_YIELDS_FROM):
+        if other >= reject_from and (not self.near_a_digit[index] or other >= NEAR_YIELDS_FROM):
             return f"{other:.0%} sure"
         if box.w > TOO_FLAT * box.h:
             return "too flat for a digit"
@@ -297,7 +315,7 @@ def read(reader: Reader, image: np.ndarray, min_size: float | None = None) -> Re
     if not len(candidates):
         empty = np.zeros((0,), np.float32)
         return Reading(reader.name, [], candidates.batch, [], np.zeros((0, 10), np.float32), empty, empty, [], [], [],
-                       reject_from=reader.reject_from)
+                       reject_from=reader.reject_from, among_digits_from=reader.among_digits_from)
     total, reading = _best_reading(reader, candidates)
     # Two lines of one glyph each, one above the other, are also read as one glyph: a digit whose stroke broke
     # far apart (a 2's arc above its base) reads better whole than its parts do; two digits do not.
@@ -343,6 +361,7 @@ def _best_reading(reader: Reader, candidates: Candidates) -> tuple[float, Readin
         far_from_digits=far.tolist(),
         near_a_digit=near.tolist(),
         reject_from=reader.reject_from,
+        among_digits_from=reader.among_digits_from,
     )
 
 

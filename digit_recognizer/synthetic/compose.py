@@ -14,11 +14,13 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from digit_recognizer.reading.drawing import CANVAS_HEIGHT, CANVAS_WIDTH, PEN_WIDTH
+from digit_recognizer.reading.drawing import CANVAS_HEIGHT, CANVAS_WIDTH, PEN_WIDTH, Stroke, render_strokes
 from digit_recognizer.reading.preprocess import stroke_width
 
 LAYOUTS = ("level", "uneven", "raised", "sloped", "touching", "two_lines", "mixed", "tiny", "huge")
 MARGIN = 12
+# A shape drawn beside a number starts this many of the number's heights right of it.
+SKETCH_GAP = 0.35
 
 
 def pen_digit(digit: np.ndarray, height: int, pen: float = PEN_WIDTH) -> np.ndarray:
@@ -156,3 +158,16 @@ def _stack(first: np.ndarray, second: np.ndarray, gap: int, rng: np.random.Gener
 
 def _drawing(layout: str, owners: np.ndarray, lines: list[str]) -> Drawing:
     return Drawing(layout, np.where(owners > 0, 0, 255).astype(np.uint8), lines, owners)
+
+
+def beside(drawing: Drawing, strokes: list[Stroke]) -> np.ndarray:
+    """The drawing with a non-digit's strokes drawn right of its number, as tall as the number and on its line: a
+    shape someone adds to a number, which must not pass as one more digit."""
+    ys, xs = np.nonzero(drawing.owners)
+    height = ys.max() - ys.min()
+    points = np.concatenate([np.asarray(stroke, float) for stroke in strokes])
+    low, high = points.min(axis=0), np.maximum(points.max(axis=0), points.min(axis=0) + 1)
+    left = xs.max() + SKETCH_GAP * height
+    scale = min(height / (high[1] - low[1]), (CANVAS_WIDTH - MARGIN - left) / (high[0] - low[0]))
+    moved = [[(left + (x - low[0]) * scale, ys.min() + (y - low[1]) * scale) for x, y in stroke] for stroke in strokes]
+    return np.minimum(drawing.image, render_strokes(moved))

@@ -13,8 +13,18 @@ import numpy as np
 import pytest
 
 from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE, Stroke, render_strokes
-from digit_recognizer.reading.inference import DIGIT, NOT_A_DIGIT, TOO_SMALL, ModelShelf, Reader, Reading, read
-from digit_recognizer.reading.lines import pieces
+from digit_recognizer.reading.inference import (
+    AMONG_DIGITS_FROM,
+    DIGIT,
+    NOT_A_DIGIT,
+    NOT_A_DIGIT_FROM,
+    TOO_SMALL,
+    ModelShelf,
+    Reader,
+    Reading,
+    read,
+)
+from digit_recognizer.reading.lines import Box, pieces
 from digit_recognizer.reading.preprocess import ink_mask, to_grey, to_ink
 from digit_recognizer.synthetic import strokes as s
 from digit_recognizer.synthetic.compose import compose
@@ -112,6 +122,32 @@ def test_each_rejection_says_why(best: Reader) -> None:
     assert cross.reason(0).endswith("% sure") and dash.reason(0) == "too flat for a digit"
     assert all(reading.reason(index) == "draw it bigger" for reading in (tiny,) for index in range(len(reading)))
     assert read_strokes(best, s.seven(100)).reason(0) == ""
+
+
+def judged(other: list[float], lines: list[int], too_small: list[bool] | None = None) -> list[str]:
+    """How items side by side are shown, given only the verifier's P(not a digit) for each and their lines."""
+    n = len(other)
+    return Reading("best", [Box(120 * i, 100 * line, 60, 90) for i, line in enumerate(lines)],
+                   np.zeros((n, 28, 28, 1), np.float32), lines, np.eye(10, dtype=np.float32)[[4] * n],
+                   np.full(n, 0.9), np.array(other), too_small or [False] * n, [False] * n, [False] * n).status
+
+
+def test_a_digit_among_digits_is_rejected_only_when_the_verifier_is_all_but_sure() -> None:
+    """Beside a digit on its line an item needs P(not a digit) ≥ AMONG_DIGITS_FROM to be rejected; alone, on
+    another line, or beside items that do not pass themselves, it is judged from NOT_A_DIGIT_FROM as before."""
+    doubtful, sure = (NOT_A_DIGIT_FROM + AMONG_DIGITS_FROM) / 2, (1 + AMONG_DIGITS_FROM) / 2
+    assert judged([0.1, doubtful], [0, 0]) == [DIGIT, DIGIT]
+    assert judged([0.1, sure], [0, 0]) == [DIGIT, NOT_A_DIGIT]
+    assert judged([0.1, doubtful], [0, 1]) == [DIGIT, NOT_A_DIGIT]
+    assert judged([doubtful, doubtful], [0, 0]) == [NOT_A_DIGIT, NOT_A_DIGIT]
+    assert judged([0.1, doubtful], [0, 0], too_small=[True, False]) == [TOO_SMALL, NOT_A_DIGIT]
+    assert judged([doubtful], [0]) == [NOT_A_DIGIT]
+
+
+def test_an_x_beside_digits_is_still_not_a_digit(best: Reader) -> None:
+    """A letter on the line of a number: the verifier is all but sure of it, so the digits do not carry it."""
+    reading = read_strokes(best, s.four(60, 100, 150) + s.seven(200, 100, 150) + s.cross(360, 100, 150))
+    assert reading.line_texts == ["47"] and reading.status[-1] == NOT_A_DIGIT
 
 
 def test_a_tiny_digit_asks_to_be_drawn_bigger(best: Reader) -> None:

@@ -7,8 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from digit_recognizer.reading.drawing import CANVAS_HEIGHT, CANVAS_WIDTH, MIN_DIGIT_SIZE, render_strokes
+from digit_recognizer.reading.drawing import CANVAS_HEIGHT, CANVAS_WIDTH, MIN_DIGIT_SIZE, PEN_WIDTH, render_strokes
+from digit_recognizer.synthetic.compose import beside, compose
 from digit_recognizer.synthetic.sketches import FAMILIES, non_digits, pen_digit_strokes, sketch
+from digit_recognizer.training.data import RawMnist
 
 ALL_KINDS = [kind for kinds in FAMILIES.values() for kind in kinds]
 
@@ -78,3 +80,19 @@ def test_pen_drawn_digits_are_read_as_themselves(models_dir: Path) -> None:
         whole = max(range(len(candidates)), key=lambda i: candidates.masks[i].sum())
         right.append(int(predict(model, candidates.batch[whole : whole + 1]).argmax()) == digit)
     assert np.mean(right) >= 0.9
+
+
+def test_a_shape_beside_a_number_sits_on_its_line_right_of_it(mnist: RawMnist) -> None:
+    """The number's ink is kept; the shape's ink starts right of it, within the number's rows, about as tall."""
+    rng = np.random.default_rng(3)
+    for kind, strokes in non_digits("measure", 10, rng):
+        drawing = compose(mnist.x_test[:2], mnist.y_test[:2], "level", rng)
+        image = beside(drawing, strokes)
+        number = drawing.owners > 0
+        ys, xs = np.nonzero(number)
+        added = (image < 128) & ~(drawing.image < 128)
+        shape_ys, shape_xs = np.nonzero(added)
+        assert (image[number] < 128).all(), kind
+        assert shape_xs.min() > xs.max(), kind
+        assert shape_ys.min() >= ys.min() - PEN_WIDTH and shape_ys.max() <= ys.max() + PEN_WIDTH, kind
+        assert shape_ys.max() - shape_ys.min() >= 0.5 * (ys.max() - ys.min()), kind
