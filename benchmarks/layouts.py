@@ -8,8 +8,9 @@ come in two families of kinds (:mod:`digit_recognizer.synthetic.sketches`): the 
 is only measured here. Each drawing is read exactly as the app reads it (:func:`inference.read`).
 
 Reported per model and case: whole numbers read right, digits read right, digits wrongly rejected as not
-digits, non-digits rejected. ``--source validation`` builds the same benchmark from the validation digits,
-for choosing thresholds without looking at the test digits.
+digits, non-digits rejected, and non-digits drawn beside a number read as one more digit. ``--source
+validation`` builds the same benchmark from the validation digits, for choosing thresholds without looking at
+the test digits.
 
     python -m benchmarks.layouts [--per-layout 300] [--models ann,cnn,vgg16,best]
 """
