@@ -135,13 +135,12 @@ def main() -> None:
         readers = {name: replace(reader, novelty=None) for name, reader in readers.items()}
     if args.reject_by == "confidence":
         readers = {name: replace(reader, verifier=None) for name, reader in readers.items()}
-    if args.reject_from is not None:
-        readers = {name: replace(reader, reject_from=args.reject_from) for name, reader in readers.items()}
-    if args.among_digits_from is not None:
-        readers = {name: replace(reader, among_digits_from=args.among_digits_from) for name, reader in readers.items()}
+    thresholds = {key: value for key, value in (("reject_from", args.reject_from),
+                                                 ("among_digits_from", args.among_digits_from)) if value is not None}
+    readers = {name: replace(reader, **thresholds) for name, reader in readers.items()}
+    first = next(iter(readers.values()))
     results["reject_by"] = args.reject_by
-    results["reject_from"] = next(iter(readers.values())).reject_from
-    results["among_digits_from"] = next(iter(readers.values())).among_digits_from
+    results["reject_from"], results["among_digits_from"] = first.reject_from, first.among_digits_from
     lines = [f"Drawings composed from MNIST {args.source} digits and scikit-learn's digits (other writers), "
              f"{args.per_layout} per case; {args.non_digits} non-digits per family; 'not a digit' decided by the "
              f"{args.reject_by} from P(not a digit) = {results['reject_from']:.2f} "
