@@ -4,6 +4,7 @@ small classifier on the examples they make."""
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,10 @@ from digit_recognizer.outputs.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_R
 
 if TYPE_CHECKING:
     import keras
+
+# The small judges beside the classifiers (the verifier, the counter) are fitted alike: Adam at this rate, in
+# batches of this size, with this share of the examples held out to watch.
+LEARNING_RATE, BATCH_SIZE, HELD_OUT = 1e-3, 128, 0.1
 
 
 def fitting_parser(description: str) -> argparse.ArgumentParser:
@@ -46,9 +51,12 @@ def seeded(seed: int) -> np.random.Generator:
 
 
 def fit_and_save(args: argparse.Namespace, name: str, build: Callable[[], keras.Model], classes: tuple[str, ...],
-                 images: np.ndarray, labels: np.ndarray, made: float, rng: np.random.Generator) -> None:
+                 images: np.ndarray, labels: np.ndarray, made: float, rng: np.random.Generator,
+                 decay: bool = False) -> None:
     """Fit ``build()`` on the examples (shuffled, classes weighted alike, a tenth held out), save it as
-    ``{name}.keras`` and its example counts and curves as ``{name}_training.json``."""
+    ``{name}.keras`` and its example counts and curves as ``{name}_training.json``. With ``decay`` the learning
+    rate falls to zero along a cosine over the epochs: the last epoch's model is a settled one, not a step
+    taken at full rate."""
     import keras
 
     counts = np.bincount(labels, minlength=len(classes))
@@ -56,14 +64,18 @@ def fit_and_save(args: argparse.Namespace, name: str, build: Callable[[], keras.
           + ", ".join(f"{count:,} {label}" for label, count in zip(classes, counts, strict=True)), flush=True)
     order = rng.permutation(len(images))
     model = build()
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    steps = args.epochs * math.ceil(math.ceil((1 - HELD_OUT) * len(images)) / BATCH_SIZE)
+    rate = keras.optimizers.schedules.CosineDecay(LEARNING_RATE, steps) if decay else LEARNING_RATE
+    model.compile(optimizer=keras.optimizers.Adam(rate), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     weight = {index: len(labels) / (len(counts) * max(1, count)) for index, count in enumerate(counts)}
-    history = model.fit(images[order], labels[order], batch_size=128, epochs=args.epochs, validation_split=0.1,
-                        class_weight=weight, verbose=2)
+    history = model.fit(images[order], labels[order], batch_size=BATCH_SIZE, epochs=args.epochs,
+                        validation_split=HELD_OUT, class_weight=weight, verbose=2)
     save_model(model, args.models_dir / f"{name}.keras")
     write_json(args.out_dir / f"{name}_training.json", {
         "examples": dict(zip(classes, map(int, counts), strict=True)), "drawings": args.drawings,
-        "epochs": args.epochs, "seed": args.seed, "seconds_making_examples": made,
+        "epochs": args.epochs, "seed": args.seed, "learning_rate": "cosine decay" if decay else "constant",
+        "last_learning_rate": float(keras.ops.convert_to_numpy(model.optimizer.learning_rate)),
+        "seconds_making_examples": made,
         "history": {key: [float(v) for v in values] for key, values in history.history.items()},
     })
     print(f"written: {args.models_dir / name}.keras, {args.out_dir / name}_training.json")

@@ -6,9 +6,10 @@ pen strokes (as with a mouse), and the fit family of non-digit sketches and prin
 through the reader's own :func:`~digit_recognizer.reading.segment.propose`; every piece of ink it cuts is an
 example, labelled by the digits whose ink it holds: k whole digits (≥ 85% of each), or "no whole number of
 digits" when it holds part of a digit (15–85%), or no digit. The validation digits (the last 12,000) and the
-measure family of sketches are never used here.
+measure family of sketches are never used here. The fit's learning rate falls to zero along a cosine, so the
+counter shipped is a settled one (at a constant rate its held-out accuracy swung by points from epoch to epoch).
 
-    python -m tools.train_counter [--data PATH] [--drawings 16000] [--epochs 10]
+    python -m tools.train_counter [--data PATH] [--drawings 32000] [--epochs 12]
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def examples(x: np.ndarray, y: np.ndarray, drawings: int, rng: np.random.Generat
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = drawing_parser(__doc__.splitlines()[0], 16000, 10).parse_args(argv)
+    args = drawing_parser(__doc__.splitlines()[0], 32000, 12).parse_args(argv)
     return options.command(lambda: train(args))
 
 
@@ -79,7 +80,7 @@ def train(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     images, labels = examples(raw.x_train[:train_count], raw.y_train[:train_count], args.drawings, rng)
     made = time.perf_counter() - start
-    fit_and_save(args, COUNTER, build, COUNTER_CLASSES, images, labels, made, rng)
+    fit_and_save(args, COUNTER, build, COUNTER_CLASSES, images, labels, made, rng, decay=True)
     return 0
 
 
