@@ -57,6 +57,11 @@ WHOLE, PARTS, OTHER = range(len(VERIFIER_CLASSES))
 # none (a fragment, or no digit); class k is k digits.
 COUNTER = "counter"
 COUNTER_CLASSES = ("no whole number of digits", "1 digit", "2 digits", "3 digits", "4 digits")
+# The string reader beside it (digit_recognizer.reading.strings): the digits of a piece of ink read whole, as 2, 3
+# or 4 digits; its outputs are slots of ten classes, the reading as k digits starting at slot STRING_SLOTS[k].
+STRINGS = "strings"
+STRING_SLOTS = {2: 0, 3: 2, 4: 5}
+STRING_OUTPUTS = (sum(STRING_SLOTS), 10)  # slots (one per digit of each length: 2 + 3 + 4), classes
 
 
 def build(name: str) -> keras.Model:

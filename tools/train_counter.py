@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 
 import numpy as np
 
@@ -28,8 +27,7 @@ from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE
 from digit_recognizer.reading.segment import propose
 from digit_recognizer.synthetic.compose import LAYOUTS
 from digit_recognizer.synthetic.ownership import ownership
-from digit_recognizer.training.data import load_raw, split
-from tools.common import drawing_parser, fit_and_save, seeded
+from tools.common import drawing_parser, fit_and_save, from_training_digits
 from tools.train_verifier import DIGITS_PER_DRAWING, collect, non_digit_pictures, numbers
 
 # Touching numbers are this share of the composed ones: the pieces that hold several digits come from them.
@@ -72,17 +70,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def train(args: argparse.Namespace) -> int:
-    raw = load_raw(args.data)
     from digit_recognizer.reading.counter import build
 
-    rng = seeded(args.seed)
-    train_count = len(split(raw).x_train)
-    start = time.perf_counter()
-    images, labels = examples(raw.x_train[:train_count], raw.y_train[:train_count], args.drawings, rng)
-    made = time.perf_counter() - start
+    (images, labels), made, rng = from_training_digits(
+        args, lambda x, y, rng: examples(x, y, args.drawings, rng))
     fit_and_save(args, COUNTER, build, COUNTER_CLASSES, images, labels, made, rng, decay=True)
     return 0
-
 
 if __name__ == "__main__":
     raise SystemExit(main())

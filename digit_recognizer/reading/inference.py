@@ -20,6 +20,9 @@ from digit_recognizer.catalog import (
     ENSEMBLE,
     ENSEMBLE_MODELS,
     OTHER,
+    STRING_OUTPUTS,
+    STRING_SLOTS,
+    STRINGS,
     VERIFIER,
     VERIFIER_CLASSES,
     VERIFIER_GLYPHS,
@@ -81,6 +84,7 @@ CLASSIFY_FROM = 0.01
 # of digits) of at least COUNT_FROM; for the rest (a fragment of a digit, or no digit) it says nothing.
 COUNT_WEIGHT = 0.5
 COUNT_FROM = 0.5
+STRINGS_WEIGHT = 1.0
 # How each item of a reading is shown, from best to worst.
 DIGIT, UNSURE, NOT_A_DIGIT, TOO_SMALL = "digit", "unsure", "not a digit", "too small"
 
@@ -92,7 +96,7 @@ def first_line(error: Exception, limit: int = 160) -> str:
 
 
 def train_command(name: str) -> str:
-    if name in (VERIFIER, COUNTER):
+    if name in (VERIFIER, COUNTER, STRINGS):
         return f"python -m tools.train_{name}"
     if name == VERIFIER_GLYPHS:
         return f"python -m tools.train_{VERIFIER} --glyphs"
@@ -105,11 +109,14 @@ def missing_model(path: Path, name: str) -> UserError:
                      f"train it with `{train_command(name)}`.")
 
 
-def expected_outputs(outputs: int) -> str:
+def expected_outputs(outputs: int | tuple[int, int]) -> str:
+    if isinstance(outputs, tuple):
+        return f"{outputs[0]} slots of {outputs[1]} classes"
     return f"{outputs} classes" if outputs > 1 else "one output"
 
 
-def load_model(path: Path, name: str, outputs: int = 10, input_shape: tuple[int, ...] = INPUT_SHAPE) -> keras.Model:
+def load_model(path: Path, name: str, outputs: int | tuple[int, int] = 10,
+               input_shape: tuple[int, ...] = INPUT_SHAPE) -> keras.Model:
     """Load a ``.keras`` file in safe mode and check it takes ``input_shape`` images and gives ``outputs`` values."""
     import keras
 
@@ -124,25 +131,26 @@ def load_model(path: Path, name: str, outputs: int = 10, input_shape: tuple[int,
         raise UserError(f"{path} could not be loaded ({type(error).__name__}: {first_line(error)}); "
                              f"retrain it with `{train_command(name)}`.") from error
     retrain = f"retrain it with `{train_command(name)}`."
-    if tuple(shapes[0]) != (None, *input_shape) or tuple(shapes[1]) != (None, outputs):
+    if tuple(shapes[0]) != (None, *input_shape) or tuple(shapes[1]) != (None, *np.atleast_1d(outputs).tolist()):
         raise UserError(f"{path} takes {shapes[0]} and gives {shapes[1]}; expected "
                              f"{'×'.join(map(str, input_shape))} images and {expected_outputs(outputs)}. "
                              f"{retrain.capitalize()}")
     if not all(np.isfinite(keras.ops.convert_to_numpy(weight)).all() for weight in model.weights):
         raise UserError(f"{path} holds weights that are not finite numbers (its training diverged); {retrain}")
-    if outputs > 1 and not gives_probabilities(model):
+    if np.prod(outputs) > 1 and not gives_probabilities(model):
         raise UserError(f"{path} does not give probabilities (its outputs are not in [0, 1] summing to 1: "
                              f"no softmax at the end?); {retrain}")
     return model
 
 
 def gives_probabilities(model: keras.Model) -> bool:
-    """Whether the model's outputs, on a blank and a random picture, are probability vectors."""
+    """Whether the model's outputs, on a blank and a random picture, are probability vectors (along the last
+    axis)."""
     shape = tuple(model.input_shape[1:])
     probe = np.stack([np.zeros(shape), np.random.default_rng(0).random(shape)])
     outputs = predict(model, probe)
     return bool(np.isfinite(outputs).all() and (outputs >= -1e-6).all() and (outputs <= 1 + 1e-6).all()
-                and np.allclose(outputs.sum(axis=1), 1, atol=1e-3))
+                and np.allclose(outputs.sum(axis=-1), 1, atol=1e-3))
 
 
 @dataclass(frozen=True)
@@ -159,6 +167,15 @@ class Reader:
     novelty: Novelty | None = None
     counter: keras.Model | None = None
     count_weight: float = COUNT_WEIGHT
+    strings: keras.Model | None = None
+    strings_weight: float = STRINGS_WEIGHT
+
+    def read_strings(self, wide: np.ndarray) -> np.ndarray | None:
+        """Per cut piece, the string reader's weighted log P(class) of each digit of a reading as 2, 3 or 4
+        digits ((m, slots, 10) array), or None without a string reader."""
+        if self.strings is None or not len(wide):
+            return None
+        return self.strings_weight * _log(predict(self.strings, wide))
 
     def count(self, wide: np.ndarray) -> np.ndarray:
         """Per cut piece, the log prior of it holding 1, 2, … digits, weighted ((m, most) array); a row of zeros
@@ -385,6 +402,9 @@ class _Scores:
         self._classify(np.flatnonzero(self.whole >= CLASSIFY_FROM))
         self.counts = {index: prior for index, prior in zip(candidates.wide_of.tolist(),
                                                              reader.count(candidates.wide), strict=True) if prior.any()}
+        strings = reader.read_strings(candidates.wide)
+        self.strings = {} if strings is None else {index: table for index, table in zip(
+            candidates.wide_of.tolist(), strings, strict=True) if index in self.counts}
 
     def _classify(self, indices: np.ndarray) -> None:
         todo = indices[~self.known[indices]]
@@ -403,11 +423,27 @@ class _Scores:
             scores = self.of(np.arange(len(self.candidates)))
             if keep:
                 scores[keep] = KEEP_WHOLE
-            chosen = choose(self.candidates, scores, self.counts)
+            chosen = choose(self.candidates, scores, self.counts, self._slots())
             unknown = np.array([index for index in chosen if not self.known[index]], int)
             if not len(unknown):
                 return chosen
             self._classify(unknown)
+
+
+    def _slots(self) -> dict[int, np.ndarray]:
+        """Per counted piece, what each candidate adds read as the j-th of k digits: the string reader's log
+        P(its class) there (for a candidate not classified yet, the most that any class would add: a bound)."""
+        top = self.probabilities.argmax(axis=1)
+        slots = {}
+        for piece, table in self.strings.items():
+            most = len(self.counts[piece])
+            added = np.zeros((most, most, len(self.candidates)), np.float32)
+            for k, offset in STRING_SLOTS.items():
+                for j in range(k):
+                    row = table[offset + j]
+                    added[k - 1, j] = np.where(self.known, row[top], row.max())
+            slots[piece] = added
+        return slots
 
 
 def _log(probability: np.ndarray) -> np.ndarray:
@@ -453,7 +489,8 @@ class ModelShelf:
         """Where the named model's file is (or would be)."""
         return self.models_dir / f"{name}.keras"
 
-    def get(self, name: str, outputs: int = 10, input_shape: tuple[int, ...] = INPUT_SHAPE) -> keras.Model:
+    def get(self, name: str, outputs: int | tuple[int, int] = 10,
+            input_shape: tuple[int, ...] = INPUT_SHAPE) -> keras.Model:
         if name in self._errors:
             raise UserError(self._errors[name])
         if name not in self._loaded:
@@ -497,8 +534,10 @@ class ModelShelf:
         model = self.ensemble() if name == ENSEMBLE else self.get(name)
         counter = (self.get(COUNTER, len(COUNTER_CLASSES), (*WIDE_SHAPE, 1)) if self.path(COUNTER).is_file()
                    else None)
+        strings = (self.get(STRINGS, STRING_OUTPUTS, (*WIDE_SHAPE, 1)) if self.path(STRINGS).is_file()
+                   else None)
         return Reader(name, model, self.verifier(), temperatures.get(name, 1.0),
-                      novelty=self.novelty() if with_novelty else None, counter=counter)
+                      novelty=self.novelty() if with_novelty else None, counter=counter, strings=strings)
 
     def verifier(self) -> keras.Model:
         """The verifier, read as a pair with its glyph-fitted member when that is there."""

@@ -244,26 +244,28 @@ def propose(image: np.ndarray, min_size: float | None = None, one_glyph: bool = 
                       maybe_one_glyph=maybe_one_glyph)
 
 
-def choose(candidates: Candidates, scores: np.ndarray, counts: dict[int, np.ndarray] | None = None) -> list[int]:
+def choose(candidates: Candidates, scores: np.ndarray, counts: dict[int, np.ndarray] | None = None,
+           slots: dict[int, np.ndarray] | None = None) -> list[int]:
     """Per line, the candidates that cover its atoms once each with the highest total of score and prior,
     in reading order. ``counts``: for a cut piece (its whole-piece candidate's index), a log prior of its ink
-    holding 1, 2, … digits, added to the readings of that piece's atoms as that many items."""
-    counts = counts or {}
+    holding 1, 2, … digits, added to the readings of that piece's atoms as that many items; ``slots``: for a
+    counted piece, what its candidates add read as each item of each count (``_counted_reading``)."""
+    counts, slots = counts or {}, slots or {}
     total = scores + candidates.prior
     chosen: list[int] = []
     for line, count in enumerate(candidates.atoms_per_line):
-        counted = [(candidates.spans[piece][1], candidates.spans[piece][2], log_prior)
+        counted = [(candidates.spans[piece][1], candidates.spans[piece][2], log_prior, slots.get(piece))
                    for piece, log_prior in counts.items() if candidates.spans[piece][0] == line]
         # Edges of the line's path over its atoms: one candidate, or a counted piece read as a number of items.
         ending: dict[int, list[tuple[int, float, list[int]]]] = {}
         for index, (span_line, first, last) in enumerate(candidates.spans):
-            if span_line == line and not any(start <= first and last <= end for start, end, _ in counted):
+            if span_line == line and not any(start <= first and last <= end for start, end, *_ in counted):
                 ending.setdefault(last, []).append((first, float(total[index]), [index]))
-        for start, end, log_prior in counted:
+        for start, end, log_prior, piece_slots in counted:
             inside = [index for index, (span_line, first, last) in enumerate(candidates.spans)
                       if span_line == line and start <= first and last <= end]
             ending.setdefault(end, []).append((start, *_counted_reading(candidates, total, inside, start, end,
-                                                                        log_prior)))
+                                                                        log_prior, piece_slots)))
         best = np.full(count + 1, -np.inf)
         best[0] = 0.0
         back: list[tuple[int, list[int]]] = [(-1, [])] * (count + 1)
@@ -281,25 +283,30 @@ def choose(candidates: Candidates, scores: np.ndarray, counts: dict[int, np.ndar
 
 
 def _counted_reading(candidates: Candidates, total: np.ndarray, inside: list[int], start: int, end: int,
-                     log_prior: np.ndarray) -> tuple[float, list[int]]:
+                     log_prior: np.ndarray, slots: np.ndarray | None = None) -> tuple[float, list[int]]:
     """The best reading of a piece's atoms ``start``–``end`` as k of the ``inside`` candidates, for the k whose
-    total plus ``log_prior[k - 1]`` is highest: the score and the candidates."""
-    most = len(log_prior)
-    best = np.full((end - start + 1, most + 1), -np.inf)
-    best[0, 0] = 0.0
-    back = np.full((end - start + 1, most + 1), -1)
-    for index in sorted(inside, key=lambda index: candidates.spans[index][2]):
-        first, last = candidates.spans[index][1] - start, candidates.spans[index][2] - start
-        reach = best[first, :-1] + total[index]
-        better = reach > best[last, 1:]
-        best[last, 1:][better] = reach[better]
-        back[last, 1:][better] = index
-    options = best[-1, 1:] + log_prior
-    k = int(np.argmax(options)) + 1
-    items: list[int] = []
-    position = end - start
-    for left in range(k, 0, -1):
-        index = int(back[position, left])
-        items.append(index)
-        position = candidates.spans[index][1] - start
-    return float(options[k - 1]), items[::-1]
+    total plus ``log_prior[k - 1]`` is highest: the score and the candidates. ``slots[k - 1, j, index]``: a score
+    added to candidate ``index`` read as the j-th of k items."""
+    order = sorted(inside, key=lambda index: candidates.spans[index][2])
+    best_score, best_items = -np.inf, []
+    for k in range(1, len(log_prior) + 1):
+        best = np.full((end - start + 1, k + 1), -np.inf)
+        best[0, 0] = 0.0
+        back = np.full((end - start + 1, k + 1), -1)
+        for index in order:
+            first, last = candidates.spans[index][1] - start, candidates.spans[index][2] - start
+            reach = best[first, :-1] + total[index] + (0.0 if slots is None else slots[k - 1, :k, index])
+            better = reach > best[last, 1:]
+            best[last, 1:][better] = reach[better]
+            back[last, 1:][better] = index
+        score = best[-1, k] + log_prior[k - 1]
+        if not score > best_score:
+            continue
+        items: list[int] = []
+        position = end - start
+        for left in range(k, 0, -1):
+            index = int(back[position, left])
+            items.append(index)
+            position = candidates.spans[index][1] - start
+        best_score, best_items = float(score), items[::-1]
+    return best_score, best_items

@@ -38,3 +38,24 @@ def test_a_prior_agreeing_with_the_best_partition_changes_nothing() -> None:
         prior = np.full(4, np.log(0.01))
         prior[len(plain) - 1] = 0.0
         assert choose(candidates, scores, {int(candidates.wide_of[0]): prior}) == plain
+
+
+def test_slot_scores_choose_between_readings_with_as_many_items() -> None:
+    """Two partitions of a touching pair into two items that score alike alone: the string reader's slot scores
+    decide between them, and slot scores of zero change nothing."""
+    candidates = touching_pair()
+    whole = int(candidates.wide_of[0])
+    atoms = candidates.atoms_per_line[0]
+    assert atoms >= 3
+    by_span = {candidates.spans[index][1:]: index for index in range(len(candidates))}
+    left_short, right_long = by_span[(0, 1)], by_span[(1, atoms)]
+    left_long, right_short = by_span[(0, atoms - 1)], by_span[(atoms - 1, atoms)]
+    scores = np.full(len(candidates), -5.0)
+    scores[[left_short, right_long, left_long, right_short]] = -1.0
+    two = np.log([0.01, 0.97, 0.01, 0.01])
+    tied = choose(candidates, scores, {whole: two})
+    assert choose(candidates, scores, {whole: two}, {whole: np.zeros((4, 4, len(candidates)))}) == tied
+    for wanted in ([left_short, right_long], [left_long, right_short]):
+        slots = np.zeros((4, 4, len(candidates)))
+        slots[1, 0, wanted[0]] = slots[1, 1, wanted[1]] = 0.5
+        assert choose(candidates, scores, {whole: two}, {whole: slots}) == wanted

@@ -1,0 +1,90 @@
+"""Train the string reader on the pieces of ink the reader really cuts from touching numbers, and save it.
+
+Numbers of 2–4 digits are composed from MNIST *training* digits (the study's first 48,000) with every neighbour
+pushed into contact, three in four of the drawings; the rest are drawn with clean pen strokes (as with a mouse),
+some touching. Each drawing goes through the reader's own :func:`~digit_recognizer.reading.segment.propose`;
+every piece of ink it cuts that holds 2, 3 or 4 digits whole (≥ 85% of each, no part of another) is an example,
+its targets the digits left to right in the slots of its length. The validation digits (the last 12,000) are
+never used here. The learning rate falls to zero along a cosine, as the counter's does.
+
+    python -m tools.train_strings [--data PATH] [--drawings 48000] [--epochs 12]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Iterator
+
+import numpy as np
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from digit_recognizer import options
+from digit_recognizer.catalog import STRING_OUTPUTS, STRING_SLOTS, STRINGS
+from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE
+from digit_recognizer.reading.segment import propose
+from digit_recognizer.synthetic.compose import compose
+from digit_recognizer.synthetic.ownership import ownership
+from tools.common import UNSET, drawing_parser, fit_and_save, from_training_digits
+from tools.train_counter import PART_SHARE, WHOLE_SHARE
+from tools.train_verifier import pen_number
+
+# Composed touching numbers are this share of the drawings; the rest are pen-drawn numbers.
+TOUCHING_SHARE = 3 / 4
+LENGTHS = tuple(STRING_SLOTS)
+KINDS = tuple(f"{length} digits" for length in LENGTHS)
+
+
+def label_pieces(image: np.ndarray, owners: np.ndarray, digits: str) -> tuple[np.ndarray, np.ndarray]:
+    """The drawing's cut pieces that hold 2–4 whole digits and no part of another, and their slot targets."""
+    candidates = propose(image, MIN_DIGIT_SIZE)
+    coverage = ownership(candidates, owners).coverage[candidates.wide_of]
+    pieces, targets = [], []
+    for wide, held in zip(candidates.wide, coverage, strict=True):
+        whole = np.flatnonzero(held >= WHOLE_SHARE)
+        if len(whole) not in STRING_SLOTS or ((held > PART_SHARE) & (held < WHOLE_SHARE)).any():
+            continue
+        target = np.full(STRING_OUTPUTS[0], UNSET, np.int64)
+        start = STRING_SLOTS[len(whole)]
+        target[start : start + len(whole)] = [int(digits[owner - 1]) for owner in whole]
+        pieces.append(wide), targets.append(target)
+    return (np.asarray(pieces, np.float32).reshape(-1, *candidates.wide.shape[1:]),
+            np.asarray(targets, np.int64).reshape(-1, STRING_OUTPUTS[0]))
+
+
+def drawings(x: np.ndarray, y: np.ndarray, count: int, rng: np.random.Generator
+             ) -> Iterator[tuple[np.ndarray, np.ndarray, str]]:
+    """Touching numbers composed from the digits ``x`` and pen-drawn numbers, with each pixel's digit and the text."""
+    for _ in range(count):
+        if rng.random() < TOUCHING_SHARE:
+            picks = rng.integers(0, len(x), int(rng.integers(LENGTHS[0], LENGTHS[-1] + 1)))
+            drawing = compose(x[picks], y[picks], "touching", rng)
+            yield drawing.image, drawing.owners, "".join(drawing.lines)
+        else:
+            digits = rng.integers(0, 10, int(rng.integers(LENGTHS[0], LENGTHS[-1] + 1)))
+            yield *pen_number(digits, rng), "".join(map(str, digits))
+
+
+def examples(x: np.ndarray, y: np.ndarray, count: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Pieces holding several whole digits, and their slot targets."""
+    made = [label_pieces(*drawing) for drawing in drawings(x, y, count, rng)]
+    return np.concatenate([pieces for pieces, _ in made]), np.concatenate([targets for _, targets in made])
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = drawing_parser(__doc__.splitlines()[0], 48000, 12).parse_args(argv)
+    return options.command(lambda: train(args))
+
+
+def train(args: argparse.Namespace) -> int:
+    from digit_recognizer.reading.strings import build
+
+    (pieces, targets), made, rng = from_training_digits(
+        args, lambda x, y, rng: examples(x, y, args.drawings, rng))
+    lengths = np.count_nonzero(targets != UNSET, axis=1)
+    fit_and_save(args, STRINGS, build, KINDS, pieces, lengths - LENGTHS[0], made, rng, decay=True, targets=targets)
+    return 0
+
+if __name__ == "__main__":
+    raise SystemExit(main())
