@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-# The small judges beside the classifiers (the verifier, the counter) are fitted alike: Adam at this rate, in
-# batches of this size, with this share of the examples held out to watch.
+# The small judges beside the classifiers (the verifier, the counter, the string reader) are fitted alike: Adam at
+# this rate, in batches of this size, with this share of the examples held out to watch.
 LEARNING_RATE, BATCH_SIZE, HELD_OUT = 1e-3, 128, 0.1
 # A slot of an example's targets that holds no class.
 UNSET = -1

@@ -84,6 +84,9 @@ CLASSIFY_FROM = 0.01
 # of digits) of at least COUNT_FROM; for the rest (a fragment of a digit, or no digit) it says nothing.
 COUNT_WEIGHT = 0.5
 COUNT_FROM = 0.5
+# The string reader's log P(class) of each item in its place counts this much in the reading of a counted piece:
+# of 0.25, 0.5, 1 and 2, the lowest weight at which validation touching numbers read best on two samples (Best CNN:
+# 85.3, 86.0, 87.0, 87.0% and 88.0, 88.7, 89.3, 89.3%, against 81.3 and 84.7 without).
 STRINGS_WEIGHT = 1.0
 # How each item of a reading is shown, from best to worst.
 DIGIT, UNSURE, NOT_A_DIGIT, TOO_SMALL = "digit", "unsure", "not a digit", "too small"
@@ -428,7 +431,6 @@ class _Scores:
             if not len(unknown):
                 return chosen
             self._classify(unknown)
-
 
     def _slots(self) -> dict[int, np.ndarray]:
         """Per counted piece, what each candidate adds read as the j-th of k digits: the string reader's log
