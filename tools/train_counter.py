@@ -38,15 +38,21 @@ MOST = len(COUNTER_CLASSES) - 1
 NONE = 0
 
 
-def label_pieces(image: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The drawing's cut pieces, each with how many whole digits it holds (NONE: part of one, or no digit)."""
+def cut_pieces(image: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The drawing's cut pieces as read whole (WIDE_SHAPE), which digits each holds whole (bool, one column per
+    owner of ``owners``), and whether it holds part of any digit."""
     candidates = propose(image, MIN_DIGIT_SIZE)
     coverage = ownership(candidates, owners).coverage[candidates.wide_of]
-    whole = np.count_nonzero(coverage >= WHOLE_SHARE, axis=1)
-    partial = ((coverage > PART_SHARE) & (coverage < WHOLE_SHARE)).any(axis=1)
-    labels = np.where(partial, NONE, whole)
+    return (candidates.wide, coverage >= WHOLE_SHARE,
+            ((coverage > PART_SHARE) & (coverage < WHOLE_SHARE)).any(axis=1))
+
+
+def label_pieces(image: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The drawing's cut pieces, each with how many whole digits it holds (NONE: part of one, or no digit)."""
+    pieces, whole, partial = cut_pieces(image, owners)
+    labels = np.where(partial, NONE, np.count_nonzero(whole, axis=1))
     keep = labels <= MOST
-    return candidates.wide[keep], labels[keep]
+    return pieces[keep], labels[keep]
 
 
 def examples(x: np.ndarray, y: np.ndarray, drawings: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

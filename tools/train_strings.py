@@ -22,12 +22,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from digit_recognizer import options
 from digit_recognizer.catalog import STRING_OUTPUTS, STRING_SLOTS, STRINGS
-from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE
-from digit_recognizer.reading.segment import propose
 from digit_recognizer.synthetic.compose import compose
-from digit_recognizer.synthetic.ownership import ownership
 from tools.common import UNSET, drawing_parser, fit_and_save, from_training_digits
-from tools.train_counter import PART_SHARE, WHOLE_SHARE
+from tools.train_counter import cut_pieces
 from tools.train_verifier import pen_number
 
 # Composed touching numbers are this share of the drawings; the rest are pen-drawn numbers.
@@ -38,19 +35,15 @@ KINDS = tuple(f"{length} digits" for length in LENGTHS)
 
 def label_pieces(image: np.ndarray, owners: np.ndarray, digits: str) -> tuple[np.ndarray, np.ndarray]:
     """The drawing's cut pieces that hold 2–4 whole digits and no part of another, and their slot targets."""
-    candidates = propose(image, MIN_DIGIT_SIZE)
-    coverage = ownership(candidates, owners).coverage[candidates.wide_of]
-    pieces, targets = [], []
-    for wide, held in zip(candidates.wide, coverage, strict=True):
-        whole = np.flatnonzero(held >= WHOLE_SHARE)
-        if len(whole) not in STRING_SLOTS or ((held > PART_SHARE) & (held < WHOLE_SHARE)).any():
-            continue
-        target = np.full(STRING_OUTPUTS[0], UNSET, np.int64)
-        start = STRING_SLOTS[len(whole)]
-        target[start : start + len(whole)] = [int(digits[owner - 1]) for owner in whole]
-        pieces.append(wide), targets.append(target)
-    return (np.asarray(pieces, np.float32).reshape(-1, *candidates.wide.shape[1:]),
-            np.asarray(targets, np.int64).reshape(-1, STRING_OUTPUTS[0]))
+    pieces, whole, partial = cut_pieces(image, owners)
+    counts = np.count_nonzero(whole, axis=1)
+    keep = ~partial & np.isin(counts, list(STRING_SLOTS))
+    targets = np.full((np.count_nonzero(keep), STRING_OUTPUTS[0]), UNSET, np.int64)
+    for target, held in zip(targets, whole[keep], strict=True):
+        owned = np.flatnonzero(held)
+        start = STRING_SLOTS[len(owned)]
+        target[start : start + len(owned)] = [int(digits[owner - 1]) for owner in owned]
+    return pieces[keep], targets
 
 
 def drawings(x: np.ndarray, y: np.ndarray, count: int, rng: np.random.Generator
