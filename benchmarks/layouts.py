@@ -86,14 +86,23 @@ def other_writers() -> tuple[np.ndarray, np.ndarray]:
 
 
 def score(reading: Reading, expected: list[str]) -> dict[str, float]:
-    """Whole number right, digits right (aligned), digits rejected; "too small" drawings want no digit read."""
-    accepted = [status in (DIGIT, UNSURE) for status in reading.status]
+    """Whole number right, digits right (aligned), digits rejected, and digits read right (aligned, rejected items
+    included) of which how many were rejected; "too small" drawings want no digit read."""
+    status = reading.status
+    accepted = [item in (DIGIT, UNSURE) for item in status]
     if expected == ["too small"]:
-        return {"whole": float(not any(accepted)), "digits": float(not any(accepted)), "truth": 1, "rejected": 0}
+        return {"whole": float(not any(accepted)), "digits": float(not any(accepted)), "truth": 1, "rejected": 0,
+                "read_right": 0, "right_rejected": 0}
     truth, said = "".join(expected), "".join(reading.line_texts)
     matched = sum(block.size for block in difflib.SequenceMatcher(None, truth, said).get_matching_blocks())
+    # Every item read, rejected or not, line by line (each line's items come left to right, as line_texts reads).
+    order = sorted(range(len(reading)), key=lambda index: reading.lines[index])
+    every = "".join(str(reading.labels[index]) for index in order)
+    right = [order[at] for block in difflib.SequenceMatcher(None, truth, every).get_matching_blocks()
+             for at in range(block.b, block.b + block.size)]
     return {"whole": float(reading.line_texts == expected), "digits": matched / len(truth), "truth": len(truth),
-            "rejected": sum(status == NOT_A_DIGIT for status in reading.status)}
+            "rejected": sum(item == NOT_A_DIGIT for item in status), "read_right": len(right),
+            "right_rejected": sum(status[index] == NOT_A_DIGIT for index in right)}
 
 
 def main() -> None:
@@ -106,9 +115,9 @@ def main() -> None:
     p.add_argument("--source", choices=("test", "validation"), default="test",
                    help="MNIST digits to compose from: test (report) or validation (tuning)")
     p.add_argument("--reject-by", choices=REJECT_BY, default=REJECT_BY[0],
-                   help="what decides 'not a digit': the verifier and the novelty score (as the app), the verifier "
-                        "alone, or the classifier's own calibrated confidence, which then also steers the "
-                        "segmentation (the methods it is compared with)")
+                   help="what decides 'not a digit': the verifier, the novelty score and the seeds' disagreement "
+                        "(as the app), the verifier alone, or the classifier's own calibrated confidence, which then "
+                        "also steers the segmentation (the methods it is compared with)")
     p.add_argument("--reject-from", type=options.probability, default=None,
                    help="'not a digit' from this probability on (default: the app's)")
     p.add_argument("--among-digits-from", type=options.probability, default=None,
@@ -132,7 +141,7 @@ def main() -> None:
                      "non_digit_kinds": {family: list(kinds) for family, kinds in FAMILIES.items()}, "models": {}}
     readers = load_readers(args)
     if args.reject_by != REJECT_BY[0]:
-        readers = {name: replace(reader, novelty=None) for name, reader in readers.items()}
+        readers = {name: replace(reader, novelty=None, seeds=None) for name, reader in readers.items()}
     if args.reject_by == "confidence":
         readers = {name: replace(reader, verifier=None) for name, reader in readers.items()}
     thresholds = {key: value for key, value in (("reject_from", args.reject_from),
@@ -158,7 +167,9 @@ def main() -> None:
             truth = sum(s["truth"] for s in scored)
             per_case[case] = {"whole": float(np.mean([s["whole"] for s in scored])),
                               "digits": float(np.mean([s["digits"] for s in scored])),
-                              "digits_rejected": sum(s["rejected"] for s in scored) / truth}
+                              "digits_rejected": sum(s["rejected"] for s in scored) / truth,
+                              "right_but_rejected": sum(s["right_rejected"] for s in scored) / max(
+                                  1, sum(s["read_right"] for s in scored))}
         rejected = {}
         for family, items in sketches.items():
             kinds = {}
@@ -178,9 +189,11 @@ def main() -> None:
                      f"measured {100 * added['measure']:.1f}%, fit {100 * added['fit']:.1f}%; reading a drawing "
                      f"{results['models'][name]['read_ms_p50']:.0f} ms median, "
                      f"{results['models'][name]['read_ms_p95']:.0f} ms p95\n")
-        lines.append("| case | whole numbers % | digits % | digits rejected % |\n|---|---:|---:|---:|")
+        lines.append("| case | whole numbers % | digits % | digits rejected % | read right but rejected % |\n"
+                     "|---|---:|---:|---:|---:|")
         lines += [f"| {case} | {100 * row['whole']:.1f} | {100 * row['digits']:.1f} | "
-                  f"{100 * row['digits_rejected']:.1f} |" for case, row in per_case.items()]
+                  f"{100 * row['digits_rejected']:.1f} | {100 * row['right_but_rejected']:.1f} |"
+                  for case, row in per_case.items()]
         worst = sorted(rejected["measure"]["by_kind"].items(), key=lambda item: item[1])[:5]
         lines.append("\nMeasured non-digit kinds least rejected: "
                      + ", ".join(f"{kind} {100 * value:.0f}%" for kind, value in worst))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import zipfile
 from collections.abc import Callable
@@ -31,6 +32,7 @@ from digit_recognizer.catalog import (
 from digit_recognizer.errors import UserError
 from digit_recognizer.geometry import INPUT_SHAPE
 from digit_recognizer.reading.calibration import apply_temperature, load_temperatures
+from digit_recognizer.reading.dispute import DISPUTED_FROM, disagreement, stacked
 from digit_recognizer.reading.lines import Box
 from digit_recognizer.reading.novelty import FEATURES_MODEL, NOVELTY_FILENAME, Novelty
 from digit_recognizer.reading.novelty import load as load_novelty
@@ -172,6 +174,7 @@ class Reader:
     count_weight: float = COUNT_WEIGHT
     strings: keras.Model | None = None
     strings_weight: float = STRINGS_WEIGHT
+    seeds: keras.Model | None = None
 
     def read_strings(self, wide: np.ndarray) -> np.ndarray | None:
         """Per cut piece, the string reader's weighted log P(class) of each digit of a reading as 2, 3 or 4
@@ -210,6 +213,12 @@ class Reader:
             return np.zeros(len(batch), bool), np.zeros(len(batch), bool)
         return self.novelty.judge(predict(self.novelty.features, batch))
 
+    def judge_dispute(self, batch: np.ndarray) -> np.ndarray:
+        """Per image: whether the recommended models' seeds disagree about it (never, without them)."""
+        if self.seeds is None or not len(batch):
+            return np.zeros(len(batch), bool)
+        return disagreement(predict(self.seeds, batch)) >= DISPUTED_FROM
+
 
 @dataclass
 class Reading:
@@ -228,6 +237,8 @@ class Reading:
     threshold: float = UNSURE_BELOW
     reject_from: float = NOT_A_DIGIT_FROM
     among_digits_from: float = AMONG_DIGITS_FROM
+    # Per item: the seeds disagree about it; judged only for items that pass as digits with no digit beside them.
+    disputed: list[bool] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.boxes)
@@ -252,6 +263,8 @@ class Reading:
         reason = self._rejected_at(index, self.reject_from)
         if reason and self.other_probability[index] < self.among_digits_from and self._beside_a_digit(index):
             return self._rejected_at(index, self.among_digits_from)
+        if not reason and index < len(self.disputed) and self.disputed[index]:
+            return "the models disagree about it"
         return reason
 
     def _beside_a_digit(self, index: int) -> bool:
@@ -372,7 +385,7 @@ def _best_reading(reader: Reader, candidates: Candidates) -> tuple[float, Readin
     far, near = np.zeros(len(chosen), bool), np.zeros(len(chosen), bool)
     doubtful = whole[chosen] < FAR_AND_WHOLE_BELOW
     far[doubtful], near[doubtful] = reader.judge_novelty(candidates.batch[chosen][doubtful])
-    return total, Reading(
+    reading = Reading(
         model=reader.name,
         boxes=[candidates.boxes[i] for i in chosen],
         batch=candidates.batch[chosen],
@@ -386,6 +399,14 @@ def _best_reading(reader: Reader, candidates: Candidates) -> tuple[float, Readin
         reject_from=reader.reject_from,
         among_digits_from=reader.among_digits_from,
     )
+    # Only an item that passes as a digit with no digit beside it on its line can be rejected for the seeds'
+    # disagreement: a drawing of a number seldom pays for it.
+    alone = [index for index, status in enumerate(reading.status)
+             if status in (DIGIT, UNSURE) and not reading._beside_a_digit(index)]
+    disputed = np.zeros(len(chosen), bool)
+    disputed[alone] = reader.judge_dispute(reading.batch[alone])
+    reading.disputed = disputed.tolist()
+    return total, reading
 
 
 class _Scores:
@@ -461,6 +482,18 @@ def predict(model: keras.Model, batch: np.ndarray) -> np.ndarray:
     return keras.ops.convert_to_numpy(_forward(model)(np.asarray(batch, np.float32)))
 
 
+class _FirstTracesOnly(logging.Filter):
+    """TensorFlow warns of "retracing" when several models' forward passes are first traced one after another
+    (a reading loads up to a dozen); each is traced once, its input signature fixed, so on the user's terminal the
+    warning is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+_FIRST_TRACES_ONLY = _FirstTracesOnly()
+
+
 @cache
 def _forward(model: keras.Model) -> Callable[[np.ndarray], object]:
     import keras
@@ -469,6 +502,7 @@ def _forward(model: keras.Model) -> Callable[[np.ndarray], object]:
         return lambda batch: model(batch, training=False)
     import tensorflow as tf
 
+    tf.get_logger().addFilter(_FIRST_TRACES_ONLY)
     spec = tf.TensorSpec((None, *model.input_shape[1:]), tf.float32)
     return tf.function(lambda batch: model(batch, training=False), input_signature=[spec])
 
@@ -508,27 +542,32 @@ class ModelShelf:
         found = {name: sorted(self.models_dir.glob(f"{name}_seed*.keras")) for name in ENSEMBLE_MODELS}
         return {name: paths for name, paths in found.items() if paths}
 
+    def _members(self) -> list[keras.Model]:
+        """Every ensemble member, each under its file's name."""
+        import keras
+
+        paths = [path for paths in self.ensemble_members().values() for path in paths]
+        if not paths:
+            raise UserError(f"No ensemble members in {self.models_dir} (best_seed*.keras); collect seed "
+                            "runs with `python -m tools.collect_best`.")
+        # Each seed is saved under its kind's name; wrapped under its file's name, they can sit side by side.
+        return [keras.Model(model.inputs[0], model.outputs[0], name=path.stem)
+                for path, model in ((path, self.get(path.stem)) for path in paths)]
+
     def ensemble(self) -> keras.Model:
         """One model averaging every ensemble member's probabilities."""
         import keras
 
         if ENSEMBLE not in self._loaded:
-            paths = [path for paths in self.ensemble_members().values() for path in paths]
-            if not paths:
-                raise UserError(f"No ensemble members in {self.models_dir} (best_seed*.keras); collect seed "
-                                     "runs with `python -m tools.collect_best`.")
             inputs = keras.Input(INPUT_SHAPE, name="image")
-            # Each seed is saved under its kind's name; wrapped under its file's name, they can sit side by side.
-            members = [keras.Model(model.inputs[0], model.outputs[0], name=path.stem)
-                       for path, model in ((path, self.get(path.stem)) for path in paths)]
-            outputs = keras.layers.Average(name="mean")([member(inputs) for member in members])
+            outputs = keras.layers.Average(name="mean")([member(inputs) for member in self._members()])
             self._loaded[ENSEMBLE] = keras.Model(inputs, outputs, name=ENSEMBLE)
         return self._loaded[ENSEMBLE]
 
     def reader(self, name: str, with_novelty: bool = True) -> Reader:
         """The named classifier (or the ensemble, uncalibrated) with its calibration, the verifier (which every
-        reading needs), the digit counter if trained and, unless told not to (while it is being fitted), the
-        novelty score."""
+        reading needs), the digit counter and the string reader if trained and, unless told not to (while the
+        novelty score is being fitted), the novelty score and the seeds whose disagreement rejects."""
         try:
             temperatures = load_temperatures(self.models_dir)
         except UserError as error:
@@ -539,7 +578,22 @@ class ModelShelf:
         strings = (self.get(STRINGS, STRING_OUTPUTS, (*WIDE_SHAPE, 1)) if self.path(STRINGS).is_file()
                    else None)
         return Reader(name, model, self.verifier(), temperatures.get(name, 1.0),
-                      novelty=self.novelty() if with_novelty else None, counter=counter, strings=strings)
+                      novelty=self.novelty() if with_novelty else None, counter=counter, strings=strings,
+                      seeds=self.seeds() if with_novelty else None)
+
+    def seeds(self) -> keras.Model | None:
+        """Every ensemble member's probabilities side by side, for their disagreement (``reading.dispute``); None
+        without collected seeds, and, reported once, when one cannot be loaded."""
+        import keras
+
+        key = f"{ENSEMBLE} seeds"
+        if key not in self._loaded and key not in self._errors and self.ensemble_members():
+            try:
+                self._loaded[key] = stacked(self._members(), keras.Input(INPUT_SHAPE, name="image"))
+            except UserError as error:
+                self._errors[key] = str(error)
+                print(f"{error} Until then the seeds' disagreement rejects nothing.", file=sys.stderr)
+        return self._loaded.get(key)
 
     def verifier(self) -> keras.Model:
         """The verifier, read as a pair with its glyph-fitted member when that is there."""
