@@ -353,8 +353,8 @@ def read(reader: Reader, image: np.ndarray, min_size: float | None = None) -> Re
         return Reading(reader.name, [], candidates.batch, [], np.zeros((0, 10), np.float32), empty, empty, [], [], [],
                        reject_from=reader.reject_from, among_digits_from=reader.among_digits_from)
     total, reading = _best_reading(reader, candidates)
-    # Two lines of one glyph each, one above the other, are also read as one glyph: a digit whose stroke broke
-    # far apart (a 2's arc above its base) reads better whole than its parts do; two digits do not.
+    # Two lines of one glyph each are also read as one glyph: a digit whose stroke broke far apart (a 2's arc above
+    # its base, a 5's bar lifted off up to its right) reads better whole than its parts do; two digits do not.
     if candidates.maybe_one_glyph:
         joined_total, joined = _best_reading(reader, propose(image, min_size, one_glyph=True))
         if joined_total > total:

@@ -125,11 +125,10 @@ def line_height(boxes: list[Box]) -> float:
     return float(np.median(heights[heights >= MINOR_HEIGHT * np.median(heights)]))
 
 
-def one_glyph_per_line_stacked(boxes: list[Box], lines: list[list[int]]) -> bool:
-    """Two lines of one glyph each, one above the other: two digits, or one whose stroke broke far apart."""
-    if len(lines) != 2 or any(len(glyphs([boxes[i] for i in line])) != 1 for line in lines):
-        return False
-    return _above_each_other(*(enclosing([boxes[i] for i in line]) for line in lines))
+def one_glyph_per_line(boxes: list[Box], lines: list[list[int]]) -> bool:
+    """Two lines of one glyph each: two digits, or one whose stroke broke far apart (a 5's bar lifted off up to
+    its right, a 2's arc above its base)."""
+    return len(lines) == 2 and all(len(glyphs([boxes[i] for i in line])) == 1 for line in lines)
 
 
 def group_lines(boxes: list[Box]) -> list[list[int]]:

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from digit_recognizer.geometry import MNIST_SIZE
-from digit_recognizer.reading.lines import Box, enclosing, group_lines, line_height, one_glyph_per_line_stacked, pieces
+from digit_recognizer.reading.lines import Box, enclosing, group_lines, line_height, one_glyph_per_line, pieces
 from digit_recognizer.reading.preprocess import (
     WIDE_SHAPE,
     ink_mask,
@@ -79,7 +79,7 @@ class Candidates:
     cuts: list[np.ndarray]  # per line, per atom: whether a seam separates it from the atom before it
     wide: np.ndarray  # (m, *WIDE_SHAPE, 1) float32: each cut piece whole, as the digit counter reads it
     wide_of: np.ndarray  # (m,) int: the candidate that is that cut piece
-    maybe_one_glyph: bool = False  # two lines of one glyph each, one above the other: read them as one too
+    maybe_one_glyph: bool = False  # two lines of one glyph each: read them as one too
 
     def __len__(self) -> int:
         return len(self.boxes)
@@ -191,7 +191,7 @@ def propose(image: np.ndarray, min_size: float | None = None, one_glyph: bool = 
     mask = ink_mask(ink)
     found = pieces(mask, min_size / factor if min_size else None)
     lines = group_lines(found.boxes)
-    maybe_one_glyph = not one_glyph and one_glyph_per_line_stacked(found.boxes, lines)
+    maybe_one_glyph = not one_glyph and one_glyph_per_line(found.boxes, lines)
     if one_glyph and found.boxes:
         lines = [[i for line in lines for i in line]]
     images, boxes, masks, spans, small, cut_piece, prior, cuts = [], [], [], [], [], [], [], []

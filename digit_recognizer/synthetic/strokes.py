@@ -36,6 +36,12 @@ def five_with_detached_bar(x: float, top: float = 80, height: float = 220) -> li
     return [body, line(x + 25, top, x + w, top)]
 
 
+def five_with_bar_lifted_off(x: float, top: float = 80, height: float = 220, rise: float = 0.3) -> list[Stroke]:
+    """A 5 whose top bar was drawn apart, sloping up to the right from ``rise`` × height above the body's top."""
+    strokes = five_with_detached_bar(x, top, height)
+    return [strokes[0], line(x + height * 0.35, top - rise * height, x + height * 0.95, top - (rise + 0.3) * height)]
+
+
 def dot(x: float, y: float) -> list[Stroke]:
     return [[(x, y)]]
 

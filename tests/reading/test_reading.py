@@ -24,7 +24,7 @@ from digit_recognizer.reading.inference import (
     Reading,
     read,
 )
-from digit_recognizer.reading.lines import Box, pieces
+from digit_recognizer.reading.lines import Box, group_lines, pieces
 from digit_recognizer.reading.preprocess import ink_mask, to_grey, to_ink
 from digit_recognizer.synthetic import strokes as s
 from digit_recognizer.synthetic.compose import compose
@@ -68,8 +68,19 @@ def test_a_digit_broken_far_apart_in_a_stroke_reads_as_one_digit(best: Reader, g
     assert reading.line_texts == ["2"] and reading.status == [DIGIT]
 
 
-def test_one_digit_above_another_stays_two_lines(best: Reader) -> None:
+@pytest.mark.parametrize("rise", [0.15, 0.3])
+def test_a_5_whose_bar_was_lifted_off_up_to_its_right_reads_as_one_digit(best: Reader, rise: float) -> None:
+    """The bar and the body are two lines, and the bar is not above the body: read as one glyph too, they make a 5."""
+    drawing = render_strokes(s.five_with_bar_lifted_off(200, 200, 150, rise))
+    found = pieces(ink_mask(to_ink(to_grey(drawing))))
+    assert len(found.ids) == 2 and len(group_lines(found.boxes)) == 2
+    reading = read(best, drawing, MIN_DIGIT_SIZE)
+    assert reading.line_texts == ["5"] and reading.status == [DIGIT]
+
+
+def test_one_digit_above_another_or_lower_beside_it_stays_two_lines(best: Reader) -> None:
     assert read_strokes(best, s.four(280, 20, 160) + s.two(280, 240, 150)).line_texts == ["4", "2"]
+    assert read_strokes(best, s.four(150, 20, 160) + s.two(340, 240, 150)).line_texts == ["4", "2"]
 
 
 @pytest.mark.parametrize(
