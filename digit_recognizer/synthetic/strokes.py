@@ -36,10 +36,13 @@ def five_with_detached_bar(x: float, top: float = 80, height: float = 220) -> li
     return [body, line(x + 25, top, x + w, top)]
 
 
-def five_with_bar_lifted_off(x: float, top: float = 80, height: float = 220, rise: float = 0.3) -> list[Stroke]:
-    """A 5 whose top bar was drawn apart, sloping up to the right from ``rise`` × height above the body's top."""
-    strokes = five_with_detached_bar(x, top, height)
-    return [strokes[0], line(x + height * 0.35, top - rise * height, x + height * 0.95, top - (rise + 0.3) * height)]
+def five_with_bar_lifted_off(x: float, top: float = 80, height: float = 220, rise: float = 0.3, start: float = 0.35,
+                             length: float = 0.6, slope: float = 0.3) -> list[Stroke]:
+    """A 5 whose top bar was drawn apart, from ``start`` × height right of the body's left and ``rise`` × height above
+    its top, ``length`` × height long to the right and rising ``slope`` × height (a negative rise: below the top)."""
+    bar_x, bar_y = x + start * height, top - rise * height
+    return [five_with_detached_bar(x, top, height)[0],
+            line(bar_x, bar_y, bar_x + length * height, bar_y - slope * height)]
 
 
 def dot(x: float, y: float) -> list[Stroke]:

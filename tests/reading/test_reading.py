@@ -78,6 +78,24 @@ def test_a_5_whose_bar_was_lifted_off_up_to_its_right_reads_as_one_digit(best: R
     assert reading.line_texts == ["5"] and reading.status == [DIGIT]
 
 
+@pytest.mark.parametrize(
+    ("name", "bar"),
+    [
+        ("long and gently rising", {"rise": 0.05, "start": 0.55, "length": 0.8, "slope": 0.1}),
+        ("steep, from the body's middle height", {"rise": -0.2, "start": 0.65, "length": 0.6, "slope": 0.4}),
+    ],
+)
+def test_a_5_whose_bar_was_lifted_off_to_its_right_on_its_line_reads_as_one_digit(
+        best: Reader, name: str, bar: dict[str, float]) -> None:
+    """Body and bar share a line, and the two are wider than 1.5 times the line's height (a short bar, or the 5's
+    own height, makes room for them): the width limit once left "5" plus a rejected bar, or "51"."""
+    drawing = render_strokes(s.five_with_bar_lifted_off(150, 150, 160, **bar))
+    found = pieces(ink_mask(to_ink(to_grey(drawing))))
+    assert len(found.ids) == 2 and len(group_lines(found.boxes)) == 1, name
+    reading = read(best, drawing, MIN_DIGIT_SIZE)
+    assert reading.line_texts == ["5"] and reading.status == [DIGIT], name
+
+
 def test_one_digit_above_another_or_lower_beside_it_stays_two_lines(best: Reader) -> None:
     assert read_strokes(best, s.four(280, 20, 160) + s.two(280, 240, 150)).line_texts == ["4", "2"]
     assert read_strokes(best, s.four(150, 20, 160) + s.two(340, 240, 150)).line_texts == ["4", "2"]
