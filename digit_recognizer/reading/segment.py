@@ -42,7 +42,7 @@ SEAM_ROWS = 48
 # validation touching numbers read best (a 5-digit number needs four true cuts among them).
 CUT_SPACING = 0.5
 MAX_CUTS = 12
-# A candidate digit of several atoms is at most this many line heights wide (its own heights, if it is taller:
+# A candidate digit of several atoms is at most this many line heights wide (its own height, if it is taller:
 # _too_wide), unless it is one whole piece, and bridges no gap between neighbouring atoms wider than this many
 # line heights (digits are written apart).
 MAX_WIDTH = 1.5
@@ -185,13 +185,13 @@ def _whole_piece(atoms: list[Atom], line_atoms: list[Atom]) -> bool:
     return len(whole) == 1 and sum(atom.piece in whole for atom in line_atoms) == len(atoms)
 
 
-def _too_wide(atoms: list[Atom], digit_height: float) -> bool:
-    """Whether a run of atoms is too wide to be one digit: wider than MAX_WIDTH times the line's digit height
-    or its own height, whichever is more, leaving out atoms too short to be digits themselves. A 5 whose bar was
-    lifted off up to its right is taller than the line's other glyphs and wider than its body."""
-    boxes = [atom.box for atom in atoms]
-    full_size = [box for box in boxes if box.h >= MIN_PIECE_HEIGHT * digit_height] or boxes
-    return enclosing(full_size).w > MAX_WIDTH * max(digit_height, enclosing(boxes).h)
+def _too_wide(atoms: list[Atom], box: Box, digit_height: float) -> bool:
+    """Whether a run of atoms (``box`` encloses them) is too wide to be one digit: wider than MAX_WIDTH times the
+    line's digit height or its own height, whichever is more, leaving out atoms too short to be digits themselves.
+    A 5 whose bar was lifted off up to its right is taller than the line's other glyphs and wider than its body."""
+    full_size = [atom.box for atom in atoms if atom.box.h >= MIN_PIECE_HEIGHT * digit_height]
+    width = enclosing(full_size).w if full_size else box.w
+    return width > MAX_WIDTH * max(digit_height, box.h)
 
 
 def propose(image: np.ndarray, min_size: float | None = None, one_glyph: bool = False) -> Candidates:
@@ -226,7 +226,7 @@ def propose(image: np.ndarray, min_size: float | None = None, one_glyph: bool = 
                     break
                 box = box.union(atoms[last - 1].box)
                 whole = _whole_piece(atoms[first:last], atoms)
-                if last - first > 1 and not whole and _too_wide(atoms[first:last], digit_height):
+                if last - first > 1 and not whole and _too_wide(atoms[first:last], box, digit_height):
                     continue
                 top, left = box.y - line_box.y, box.x - line_box.x
                 owners = owner[top : top + box.h, left : left + box.w]
