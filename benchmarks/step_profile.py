@@ -7,9 +7,12 @@ precision and steps per execution) and profiles one whole compiled execution twi
   and Keras side adds between the compiled calls;
 - oneDNN's own log (``ONEDNN_VERBOSE=profile_exec``): every primitive that ran, which kernel (AMX,
   AVX512-BF16 or plain AVX-512) and how long, with the convolutions' and matmuls' achieved GFLOP/s against
-  this CPU's measured bf16 matmul peak.
+  this CPU's measured matmul peak in the step's compute precision.
 
-    python -m benchmarks.step_profile --model vgg16 [--keras-adam] [--tf-conv-gradients] [--keras-batch-norm]
+``--seed-way`` profiles the seed's way instead (float32, Keras's Adam and batch norm, TensorFlow's weight
+gradients, one batch per compiled call), so the two profiles say how close each runs to its precision's peak.
+
+    python -m benchmarks.step_profile --model vgg16 [--seed-way] [--keras-adam] [--tf-conv-gradients] ...
 """
 
 from __future__ import annotations
@@ -191,14 +194,16 @@ def parse_onednn(stdout: str, steps: int) -> dict:
     return {" | ".join(key): value for key, value in sorted(rows.items(), key=lambda item: -item[1]["ms"])}
 
 
-def bf16_peak() -> float:
-    """This CPU's bf16 matmul rate in GFLOP/s, the best of three large square matmuls (a practical ceiling)."""
+def matmul_peak(policy: str) -> float:
+    """This CPU's matmul rate in GFLOP/s in the policy's compute precision, the best of three large square
+    matmuls (a practical ceiling)."""
     import tensorflow as tf
 
+    dtype = tf.bfloat16 if policy == precision.MIXED_BF16 else tf.float32
     best = 0.0
     for size in (1024, 2048, 4096):
-        a = tf.random.normal((size, size), dtype=tf.bfloat16)
-        b = tf.random.normal((size, size), dtype=tf.bfloat16)
+        a = tf.random.normal((size, size), dtype=dtype)
+        b = tf.random.normal((size, size), dtype=dtype)
         matmul = tf.function(lambda a=a, b=b: tf.linalg.matmul(a, b))
         matmul().numpy()
         runs = max(2, int(2e11 / size**3))
@@ -227,7 +232,9 @@ def table(args: argparse.Namespace, tf_profile: dict, kernels: dict, peak: float
     graph_ms = 1000 * tf_profile["graph_s"] / steps
     op_total = sum(tf_profile["parts_s"].values())
     reorder_ms = sum(row["ms"] for key, row in kernels.items() if key.startswith("reorder"))
-    lines = [f"`python -m benchmarks.step_profile --model {args.model}` on {cpu_name()}; policy "
+    conv_flop = sum(row["flop"] for key, row in kernels.items() if key.startswith("convolution"))
+    lines = [f"`python -m benchmarks.step_profile --model {args.model}{' --seed-way' * args.seed_way}` on "
+             f"{cpu_name()}; policy "
              f"{precision.resolve(args.precision)}, batch {BATCH}, {args.steps_per_execution} steps per execution, "
              f"{'Keras' if args.keras_adam else 'fused'} Adam, "
              f"{'TensorFlow' if args.tf_conv_gradients else 'small-map matrix-product'} convolution weight "
@@ -245,7 +252,9 @@ def table(args: argparse.Namespace, tf_profile: dict, kernels: dict, peak: float
     lines.append(f"| Python and Keras overhead (wall − graph) | {wall_ms - graph_ms:.1f} | |")
     lines += ["", f"oneDNN layout reorders inside those ops: {reorder_ms:.1f} ms per step.", "",
               f"oneDNN primitives (`ONEDNN_VERBOSE=profile_exec`); \"of best\" is against the best rate this CPU "
-              f"showed, {peak:.0f} GFLOP/s (a large bf16 matmul, or this step's fastest primitive if faster).", "",
+              f"showed, {peak:.0f} GFLOP/s (a large {precision.resolve(args.precision)} matmul, or this step's "
+              f"fastest primitive if faster). oneDNN's convolution primitives do {conv_flop / 1e9:.1f} GFLOP per "
+              f"step: {conv_flop / peak / 1e6:.1f} ms at that rate.", "",
               "| primitive | propagation | kernel ISA | calls per step | ms per step | GFLOP/s | of best |",
               "|---|---|---|---:|---:|---:|---:|"]
     for key, row in kernels.items():
@@ -263,9 +272,16 @@ def main() -> int:
     p.add_argument("--steps-per-execution", type=options.positive_int, default=RunConfig.steps_per_execution)
     p.add_argument("--executions", type=options.positive_int, default=2, help="compiled calls profiled (default: 2)")
     add_kernel_options(p)
+    p.add_argument("--seed-way", action="store_true",
+                   help="profile the seed's way: float32, Keras's Adam and batch norm, TensorFlow's weight "
+                        "gradients, one batch per compiled call")
     p.add_argument("--out-dir", type=Path, default=REPO_ROOT / PLOTS_DIRNAME, help="where results are written")
     p.add_argument("--collect", choices=("tf", "onednn"), help=argparse.SUPPRESS)
     args = p.parse_args()
+    if args.seed_way:  # as many steps profiled, one per compiled call
+        args.executions *= args.steps_per_execution
+        args.precision, args.steps_per_execution = precision.FLOAT32, 1
+        args.keras_adam = args.tf_conv_gradients = args.keras_batch_norm = True
     if args.collect == "tf":
         print(RESULT + json.dumps(collect_tf(args)))
         return 0
@@ -275,12 +291,13 @@ def main() -> int:
     tf_stdout = _child(args, "tf", {})
     tf_profile = json.loads(tf_stdout.rpartition(RESULT)[2])
     kernels = parse_onednn(_child(args, "onednn", {"ONEDNN_VERBOSE": "profile_exec"}), tf_profile["steps"])
-    # The best rate this CPU showed: a large bf16 matmul, or this step's fastest primitive if that beat it.
+    # The best rate this CPU showed: a large matmul, or this step's fastest primitive if that beat it.
     rates = [row["flop"] / row["ms"] / 1e6 for row in kernels.values() if row["flop"] and row["ms"]]
-    peak = max([bf16_peak(), *rates])
-    stem = "step_profile" + ("" if args.model == "vgg16" else f"_{args.model}") + "".join(
-        f"_{name}" for name in KERNEL_SWITCHES if getattr(args, name))
-    save(args.out_dir, stem, {"model": args.model, "cpu": cpu_name(), "fused_adam": not args.keras_adam,
+    peak = max([matmul_peak(precision.resolve(args.precision)), *rates])
+    switches = ["seed_way"] if args.seed_way else [name for name in KERNEL_SWITCHES if getattr(args, name)]
+    stem = "step_profile" + ("" if args.model == "vgg16" else f"_{args.model}") + "".join(f"_{s}" for s in switches)
+    save(args.out_dir, stem, {"model": args.model, "cpu": cpu_name(), "policy": precision.resolve(args.precision),
+                              "steps_per_execution": args.steps_per_execution, "fused_adam": not args.keras_adam,
                               "matmul_gradients": not args.tf_conv_gradients,
                               "fused_batch_norm": not args.keras_batch_norm,
                               "tf": tf_profile, "onednn": kernels, "best_gflops": peak},

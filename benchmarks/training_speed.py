@@ -7,11 +7,15 @@ same images: training images per second over a fixed number of batches of 32 (af
 for tracing), and inference images per second. ``--settings`` adds single changes (fp32+spe, bf16, ...);
 ``--full-run`` also times the whole default study (`python test.py`) end to end.
 
-    python -m benchmarks.training_speed [--models ann,cnn,vgg16] [--settings seed,project,bf16] [--full-run]
+``--rounds N`` measures every setting in turn N times and reports medians: the machine's pace drifts, and the
+ratio within one round cancels most of the drift.
+
+    python -m benchmarks.training_speed [--models ann,cnn,vgg16] [--settings seed,project,bf16] [--rounds 3]
 """
 
 from __future__ import annotations
 
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -129,6 +133,20 @@ def throughput(name: str, setting: Setting, x: np.ndarray, y: np.ndarray, steps:
     return {"train_img_per_s": train, "inference_img_per_s": infer}
 
 
+def alternating(name: str, settings: dict[str, Setting], x: np.ndarray, y: np.ndarray, steps: int,
+                rounds: int) -> dict:
+    """Each setting's median figures over ``rounds`` rounds that measure every setting in turn, and its training
+    pace in each round, alone and against the seed's way's: the machine's pace drifts from minute to minute, and
+    a ratio within one round, measured a minute apart, cancels most of that drift."""
+    measured = [{setting: throughput(name, settings[setting], x, y, steps) for setting in settings}
+                for _ in range(rounds)]
+    return {setting: {**{key: statistics.median(one[setting][key] for one in measured) for key in measured[0][setting]},
+                      "train_img_per_s_per_round": [one[setting]["train_img_per_s"] for one in measured],
+                      "train_ratio_per_round": [one[setting]["train_img_per_s"] / one[SEED]["train_img_per_s"]
+                                                for one in measured]}
+            for setting in settings}
+
+
 def full_run(data: str | None) -> float:
     """Wall seconds of `python test.py` with the study's settings, into a scratch folder."""
     with tempfile.TemporaryDirectory() as scratch:
@@ -147,17 +165,18 @@ def main() -> None:
                    default=f"{SEED},{PROJECT}", help=f"from: {', '.join([*SETTINGS, PROJECT])} (default: seed,project)")
     p.add_argument("--epochs", type=options.positive_int, default=None,
                    help="also time this many whole epochs of the study's split per model and setting")
+    p.add_argument("--rounds", type=options.positive_int, default=1,
+                   help="measure every setting in turn this many times and report medians (default: 1)")
     p.add_argument("--full-run", action="store_true", help="also time the whole default study end to end")
     args = p.parse_args()
     settings = {name: SETTINGS[name] if name != PROJECT else project_default() for name in [SEED, *args.settings]}
     splits = load_splits(args.data)
-    results: dict = {"cpu": cpu_name(), "batch_size": BATCH, "steps": args.steps or STEPS,
+    results: dict = {"cpu": cpu_name(), "batch_size": BATCH, "steps": args.steps or STEPS, "rounds": args.rounds,
                      "settings": {name: vars(setting) for name, setting in settings.items()}, "models": {}}
     rows = []
     for model_name in args.models:
         steps = args.steps or STEPS.get(model_name, 96)
-        measured = {name: throughput(model_name, setting, splits.x_train, splits.y_train, steps)
-                    for name, setting in settings.items()}
+        measured = alternating(model_name, settings, splits.x_train, splits.y_train, steps, args.rounds)
         if args.epochs:
             for name, setting in settings.items():
                 measured[name]["epochs_img_per_s"] = whole_epochs(model_name, setting, splits, args.epochs)
@@ -166,11 +185,15 @@ def main() -> None:
         for name, figures in measured.items():
             whole = figures.get("epochs_img_per_s")
             epochs = f" | {whole:.0f} | {whole / base['epochs_img_per_s']:.2f}×" if whole else ""
+            ratios = figures["train_ratio_per_round"]
+            spread = f" ({min(ratios):.2f}–{max(ratios):.2f}×)" if len(ratios) > 1 else ""
             rows.append(f"| {model_name.upper()} | {name} | {figures['train_img_per_s']:.0f} "
-                        f"| {figures['train_img_per_s'] / base['train_img_per_s']:.2f}×{epochs} "
+                        f"| {statistics.median(ratios):.2f}×{spread}{epochs} "
                         f"| {figures['inference_img_per_s']:.0f} |")
             print(rows[-1], flush=True)
-    table = (f"{cpu_name()}; batch {BATCH}, {args.steps or STEPS} timed training batches per model and setting.\n"
+    table = (f"{cpu_name()}; batch {BATCH}, {args.steps or STEPS} timed training batches per model and setting"
+             + (f"; medians of {args.rounds} rounds, each measuring every setting in turn, and the range of the "
+                "ratios in brackets" if args.rounds > 1 else "") + ".\n"
              + "".join(f"- {name}: {setting}\n" for name, setting in settings.items()) + "\n"
              + ("| model | setting | steady train img/s | vs the seed's way"
                 + (f" | {args.epochs} whole epochs img/s | vs the seed's way" if args.epochs else "")
