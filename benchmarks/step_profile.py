@@ -232,7 +232,7 @@ def table(args: argparse.Namespace, tf_profile: dict, kernels: dict, peak: float
     graph_ms = 1000 * tf_profile["graph_s"] / steps
     op_total = sum(tf_profile["parts_s"].values())
     reorder_ms = sum(row["ms"] for key, row in kernels.items() if key.startswith("reorder"))
-    conv_flop = sum(row["flop"] for key, row in kernels.items() if key.startswith("convolution"))
+    arithmetic = sum(row["flop"] for row in kernels.values())
     lines = [f"`python -m benchmarks.step_profile --model {args.model}{' --seed-way' * args.seed_way}` on "
              f"{cpu_name()}; policy "
              f"{precision.resolve(args.precision)}, batch {BATCH}, {args.steps_per_execution} steps per execution, "
@@ -253,8 +253,8 @@ def table(args: argparse.Namespace, tf_profile: dict, kernels: dict, peak: float
     lines += ["", f"oneDNN layout reorders inside those ops: {reorder_ms:.1f} ms per step.", "",
               f"oneDNN primitives (`ONEDNN_VERBOSE=profile_exec`); \"of best\" is against the best rate this CPU "
               f"showed, {peak:.0f} GFLOP/s (a large {precision.resolve(args.precision)} matmul, or this step's "
-              f"fastest primitive if faster). oneDNN's convolution primitives do {conv_flop / 1e9:.1f} GFLOP per "
-              f"step: {conv_flop / peak / 1e6:.1f} ms at that rate.", "",
+              f"fastest primitive if faster). Its convolutions and matrix products do {arithmetic / 1e9:.1f} GFLOP "
+              f"per step: {arithmetic / peak / 1e6:.1f} ms at that rate.", "",
               "| primitive | propagation | kernel ISA | calls per step | ms per step | GFLOP/s | of best |",
               "|---|---|---|---:|---:|---:|---:|"]
     for key, row in kernels.items():
