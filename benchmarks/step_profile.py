@@ -106,7 +106,7 @@ def _training(args: argparse.Namespace):
     from digit_recognizer.training.fit import compile_model, make_optimizer, seed_everything
 
     seed_everything(0)
-    precision.apply(precision.resolve(args.precision))
+    precision.apply(args.precision)
     recipe = catalog.recipe_for(args.model, batch_size=BATCH)
     optimizer = make_optimizer(recipe, steps_per_epoch=1500, fused=not args.keras_adam)
     model = compile_model(catalog.build(args.model), optimizer, args.steps_per_execution,
@@ -235,7 +235,7 @@ def table(args: argparse.Namespace, tf_profile: dict, kernels: dict, peak: float
     arithmetic = sum(row["flop"] for row in kernels.values())
     lines = [f"`python -m benchmarks.step_profile --model {args.model}{' --seed-way' * args.seed_way}` on "
              f"{cpu_name()}; policy "
-             f"{precision.resolve(args.precision)}, batch {BATCH}, {args.steps_per_execution} steps per execution, "
+             f"{args.precision}, batch {BATCH}, {args.steps_per_execution} steps per execution, "
              f"{'Keras' if args.keras_adam else 'fused'} Adam, "
              f"{'TensorFlow' if args.tf_conv_gradients else 'small-map matrix-product'} convolution weight "
              f"gradients, {'Keras' if args.keras_batch_norm else 'fused'} batch norm; {steps} profiled steps.",
@@ -252,7 +252,7 @@ def table(args: argparse.Namespace, tf_profile: dict, kernels: dict, peak: float
     lines.append(f"| Python and Keras overhead (wall − graph) | {wall_ms - graph_ms:.1f} | |")
     lines += ["", f"oneDNN layout reorders inside those ops: {reorder_ms:.1f} ms per step.", "",
               f"oneDNN primitives (`ONEDNN_VERBOSE=profile_exec`); \"of best\" is against the best rate this CPU "
-              f"showed, {peak:.0f} GFLOP/s (a large {precision.resolve(args.precision)} matmul, or this step's "
+              f"showed, {peak:.0f} GFLOP/s (a large {args.precision} matmul, or this step's "
               f"fastest primitive if faster). Its convolutions and matrix products do {arithmetic / 1e9:.1f} GFLOP "
               f"per step: {arithmetic / peak / 1e6:.1f} ms at that rate.", "",
               "| primitive | propagation | kernel ISA | calls per step | ms per step | GFLOP/s | of best |",
@@ -278,6 +278,7 @@ def main() -> int:
     p.add_argument("--out-dir", type=Path, default=REPO_ROOT / PLOTS_DIRNAME, help="where results are written")
     p.add_argument("--collect", choices=("tf", "onednn"), help=argparse.SUPPRESS)
     args = p.parse_args()
+    args.precision = precision.resolve(args.precision)  # once here; the profiling children get it resolved
     if args.seed_way:  # as many steps profiled, one per compiled call
         args.executions *= args.steps_per_execution
         args.precision, args.steps_per_execution = precision.FLOAT32, 1
@@ -293,10 +294,10 @@ def main() -> int:
     kernels = parse_onednn(_child(args, "onednn", {"ONEDNN_VERBOSE": "profile_exec"}), tf_profile["steps"])
     # The best rate this CPU showed: a large matmul, or this step's fastest primitive if that beat it.
     rates = [row["flop"] / row["ms"] / 1e6 for row in kernels.values() if row["flop"] and row["ms"]]
-    peak = max([matmul_peak(precision.resolve(args.precision)), *rates])
+    peak = max([matmul_peak(args.precision), *rates])
     switches = ["seed_way"] if args.seed_way else [name for name in KERNEL_SWITCHES if getattr(args, name)]
     stem = "step_profile" + ("" if args.model == "vgg16" else f"_{args.model}") + "".join(f"_{s}" for s in switches)
-    save(args.out_dir, stem, {"model": args.model, "cpu": cpu_name(), "policy": precision.resolve(args.precision),
+    save(args.out_dir, stem, {"model": args.model, "cpu": cpu_name(), "policy": args.precision,
                               "steps_per_execution": args.steps_per_execution, "fused_adam": not args.keras_adam,
                               "matmul_gradients": not args.tf_conv_gradients,
                               "fused_batch_norm": not args.keras_batch_norm,

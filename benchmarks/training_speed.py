@@ -142,11 +142,15 @@ def alternating(name: str, settings: dict[str, Setting], x: np.ndarray, y: np.nd
     a ratio within one round, measured a minute apart, cancels most of that drift."""
     measured = [{setting: throughput(name, settings[setting], x, y, steps) for setting in settings}
                 for _ in range(rounds)]
-    return {setting: {**{key: statistics.median(one[setting][key] for one in measured) for key in measured[0][setting]},
-                      "train_img_per_s_per_round": [one[setting]["train_img_per_s"] for one in measured],
-                      "train_ratio_per_round": [one[setting]["train_img_per_s"] / one[SEED]["train_img_per_s"]
-                                                for one in measured]}
-            for setting in settings}
+    seed_pace = [one[SEED]["train_img_per_s"] for one in measured]
+    summary = {}
+    for setting in settings:
+        pace = [one[setting]["train_img_per_s"] for one in measured]
+        figures = measured[0][setting]
+        summary[setting] = {key: statistics.median(one[setting][key] for one in measured) for key in figures}
+        summary[setting]["train_img_per_s_per_round"] = pace
+        summary[setting]["train_ratio_per_round"] = [own / seed for own, seed in zip(pace, seed_pace, strict=True)]
+    return summary
 
 
 def full_run(data: str | None) -> float:
