@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import keras
@@ -88,12 +89,17 @@ class StepClock(keras.callbacks.Callback):
         self.end = time.perf_counter()
 
 
-def _model(name: str, setting: Setting) -> keras.Model:
+def compiled_model(name: str, setting: Setting, alter: Callable[[keras.Model], None] | None = None) -> keras.Model:
+    """The model compiled under ``setting`` as ``python test.py`` compiles it, from seed 0; ``alter`` may change
+    it before its first step."""
     seed_everything(0)
     precision.apply(setting.policy)
     optimizer = make_optimizer(STUDY, steps_per_epoch=1500, fused=setting.fused_adam)
-    return compile_model(catalog.build(name), optimizer, setting.steps_per_execution, setting.jit_compile,
-                         setting.matmul_gradients, setting.fused_batch_norm)
+    model = compile_model(catalog.build(name), optimizer, setting.steps_per_execution, setting.jit_compile,
+                          setting.matmul_gradients, setting.fused_batch_norm)
+    if alter is not None:
+        alter(model)
+    return model
 
 
 def _inputs(setting: Setting, x: np.ndarray, y: np.ndarray, shuffle: bool) -> dict:
@@ -105,7 +111,7 @@ def _inputs(setting: Setting, x: np.ndarray, y: np.ndarray, shuffle: bool) -> di
 def whole_epochs(name: str, setting: Setting, splits: Splits, epochs: int) -> float:
     """Training images per second over whole epochs of the study's split, validation and epoch changes
     included: what ``python test.py`` pays, per model."""
-    model = _model(name, setting)
+    model = compiled_model(name, setting)
     validation = _inputs(setting, splits.x_val, splits.y_val, shuffle=False)
     start = time.perf_counter()
     model.fit(**_inputs(setting, splits.x_train, splits.y_train, shuffle=True), epochs=epochs, verbose=0,
@@ -115,9 +121,11 @@ def whole_epochs(name: str, setting: Setting, splits: Splits, epochs: int) -> fl
     return epochs * len(splits.y_train) / seconds
 
 
-def throughput(name: str, setting: Setting, x: np.ndarray, y: np.ndarray, steps: int) -> dict[str, float]:
-    """Images per second training (``steps`` batches of 32) and predicting, under ``setting``."""
-    model = _model(name, setting)
+def throughput(name: str, setting: Setting, x: np.ndarray, y: np.ndarray, steps: int,
+               alter: Callable[[keras.Model], None] | None = None) -> dict[str, float]:
+    """Images per second training (``steps`` batches of 32) and predicting, under ``setting``; ``alter`` changes
+    the compiled model before its first step (``benchmarks.step_bound`` takes parts of the step out)."""
+    model = compiled_model(name, setting, alter)
     warm = setting.steps_per_execution * BATCH * 2
     # Tracing and allocation, through the same kind of input as the timed epoch (another would trace again).
     model.fit(**_inputs(setting, x[:warm], y[:warm], shuffle=True), epochs=1, verbose=0)

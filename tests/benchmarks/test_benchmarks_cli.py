@@ -14,6 +14,7 @@ from digit_recognizer.outputs.paths import REPO_ROOT
 @pytest.mark.parametrize("module", ["benchmarks.layouts", "benchmarks.layout_errors", "benchmarks.reading_speed",
                                     "benchmarks.canvas_readback", "benchmarks.ensemble_validation",
                                     "benchmarks.precision_accuracy", "benchmarks.ranking", "benchmarks.training_speed",
+                                    "benchmarks.step_bound",
                                     "tools.calibrate", "tools.train_verifier", "tools.train_counter",
                                     "tools.train_strings", "tools.fit_novelty"])
 def test_a_missing_data_file_is_one_sentence(module: str, tmp_path: Path) -> None:
