@@ -133,9 +133,44 @@ def bounds(measured: dict[str, float], work: dict[str, float]) -> dict[str, floa
             "convolutions_efficiency": sum(work.values()) / rate / (measured[PROJECT] - measured[WITHOUT_CONVOLUTIONS])}
 
 
-def _median_range(values: list[float], unit: str = "×") -> str:
-    spread = f" ({min(values):.2f}–{max(values):.2f}{unit})" if len(values) > 1 else ""
-    return f"{statistics.median(values):.2f}{unit}{spread}"
+def _median_range(values: list[float], unit: str = "×", scale: float = 1.0, digits: int = 2) -> str:
+    median, low, high = (scale * value for value in (statistics.median(values), min(values), max(values)))
+    spread = f" ({low:.{digits}f}–{high:.{digits}f}{unit})" if len(values) > 1 else ""
+    return f"{median:.{digits}f}{unit}{spread}"
+
+
+def report(results: dict) -> str:
+    """The table and a note per model, from ``results`` as ``main`` saves them."""
+    rows, notes = [], []
+    for name, measured in results["models"].items():
+        rounds, work = measured["rounds"], {part: gflop * 1e9 for part, gflop in measured["gflop_per_step"].items()}
+        ms = {arm: statistics.median(one[arm] for one in rounds) for arm in rounds[0]}
+        column = {key: [one[key] for one in measured["bounds"]] for key in measured["bounds"][0]}
+        rows.append(
+            f"| {name.upper()} | {ms[SEED]:.1f} | {ms[PROJECT]:.1f} | {_median_range(column['ratio'])} "
+            f"| {ms[WITHOUT_WEIGHT_GRADIENTS]:.1f} | {work['weight gradients'] / 1e9:.2f} "
+            f"| {statistics.median(column['weight_gradients_bound_ms']):.1f} "
+            f"| {_median_range(column['weight_gradients_ceiling'])} "
+            f"| {ms[WITHOUT_CONVOLUTIONS]:.1f} | {sum(work.values()) / 1e9:.2f} "
+            f"| {statistics.median(column['convolutions_bound_ms']):.1f} "
+            f"| {_median_range(column['convolutions_ceiling'])} |")
+        best, percent = [one["best_gflops"] for one in rounds], {"unit": "%", "scale": 100, "digits": 0}
+        notes.append(
+            f"- {name.upper()}: best rate {_median_range(best, ' GFLOP/s', digits=0)}. The weight gradients cost "
+            f"the step {_median_range(column['weight_gradients_cost_ms'], ' ms', digits=1)}; at the best rate their "
+            f"work would take {_median_range(column['weight_gradients_efficiency'], **percent)} of that. All "
+            f"convolutions cost it {_median_range(column['convolutions_cost_ms'], ' ms', digits=1)}; at the best "
+            f"rate, {_median_range(column['convolutions_efficiency'], **percent)} of that: "
+            f"{_median_range(column['convolutions_alone_ms'], ' ms', digits=1)}. With nothing else in the step, the "
+            f"ratio could reach {_median_range(column['convolutions_alone_ceiling'])}.")
+    return (f"`python -m benchmarks.step_bound` on {results['cpu']}; batch {results['batch_size']}, the project's "
+            f"defaults against the seed's way, ms per step, medians of {results['rounds']} rounds (each measuring "
+            "every arm in turn), ranges in brackets. A bound is the step without the part plus the part's GFLOP at "
+            "the round's best matrix-product rate; a ceiling is the seed's step over that bound.\n\n"
+            "| model | seed's way | project | ratio | without weight gradients | their GFLOP | bound | ceiling "
+            "| without convolutions | their GFLOP | bound | ceiling |\n"
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n" + "\n".join(rows) + "\n\n"
+            + "\n".join(notes) + "\n")
 
 
 def main() -> None:
@@ -148,43 +183,13 @@ def main() -> None:
     args = p.parse_args()
     splits = load_splits(args.data)
     results: dict = {"cpu": cpu_name(), "batch_size": BATCH, "rounds": args.rounds, "models": {}}
-    rows, notes = [], []
     for name in args.models:
-        steps = args.steps or STEPS.get(name, 96)
         work = convolution_flops(compiled_model(name, project_default()))
-        rounds = [one_round(name, splits.x_train, splits.y_train, steps) for _ in range(args.rounds)]
-        ceilings = [bounds(measured, work) for measured in rounds]
+        rounds = [one_round(name, splits.x_train, splits.y_train, args.steps or STEPS.get(name, 96))
+                  for _ in range(args.rounds)]
         results["models"][name] = {"gflop_per_step": {part: flop / 1e9 for part, flop in work.items()},
-                                   "rounds": rounds, "bounds": ceilings}
-        ms = {arm: statistics.median(measured[arm] for measured in rounds) for arm in rounds[0]}
-        column = {key: [one[key] for one in ceilings] for key in ceilings[0]}
-        rows.append(
-            f"| {name.upper()} | {ms[SEED]:.1f} | {ms[PROJECT]:.1f} | {_median_range(column['ratio'])} "
-            f"| {ms[WITHOUT_WEIGHT_GRADIENTS]:.1f} | {work['weight gradients'] / 1e9:.2f} "
-            f"| {statistics.median(column['weight_gradients_bound_ms']):.1f} "
-            f"| {_median_range(column['weight_gradients_ceiling'])} "
-            f"| {ms[WITHOUT_CONVOLUTIONS]:.1f} | {sum(work.values()) / 1e9:.2f} "
-            f"| {statistics.median(column['convolutions_bound_ms']):.1f} "
-            f"| {_median_range(column['convolutions_ceiling'])} |")
-        print(rows[-1], flush=True)
-        notes.append(
-            f"- {name.upper()}: best rate {_median_range([one['best_gflops'] for one in rounds], ' GFLOP/s')}. The "
-            f"weight gradients cost the step {_median_range(column['weight_gradients_cost_ms'], ' ms')}; at the best "
-            f"rate their work takes {_median_range(column['weight_gradients_efficiency'], '')} of that. All "
-            f"convolutions cost it {_median_range(column['convolutions_cost_ms'], ' ms')}; at the best rate, "
-            f"{_median_range(column['convolutions_efficiency'], '')} of that, "
-            f"{_median_range(column['convolutions_alone_ms'], ' ms')}: with nothing else in the step, the ratio "
-            f"could reach {_median_range(column['convolutions_alone_ceiling'])}.")
-        print(notes[-1], flush=True)
-    table = (f"`python -m benchmarks.step_bound` on {cpu_name()}; batch {BATCH}, the project's defaults against the "
-             f"seed's way, ms per step, medians of {args.rounds} rounds (each measuring every arm in turn), ranges "
-             "in brackets. A bound is the step without the part plus the part's GFLOP at the round's best matrix-"
-             "product rate; a ceiling is the seed's step over that bound.\n\n"
-             "| model | seed's way | project | ratio | without weight gradients | their GFLOP | bound | ceiling "
-             "| without convolutions | their GFLOP | bound | ceiling |\n"
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n" + "\n".join(rows) + "\n\n"
-             + "\n".join(notes) + "\n")
-    save(args.out_dir, "step_bound", results, table)
+                                   "rounds": rounds, "bounds": [bounds(measured, work) for measured in rounds]}
+    save(args.out_dir, "step_bound", results, report(results))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from benchmarks.step_bound import (
     WITHOUT_WEIGHT_GRADIENTS,
     bounds,
     convolution_flops,
+    report,
     without_convolutions,
     without_weight_gradients,
 )
@@ -93,3 +94,17 @@ def test_bounds_add_the_parts_work_at_the_best_rate() -> None:
     assert got["weight_gradients_efficiency"] == pytest.approx(20 / 30)
     assert got["convolutions_alone_ms"] == pytest.approx(60.0) and got["convolutions_alone_ceiling"] == pytest.approx(
         200 / 60)
+
+
+def test_the_report_gives_medians_and_ranges_over_the_rounds() -> None:
+    work = {"forward": 8e9, "input gradients": 8e9, "weight gradients": 8e9, ONE_PIXEL: 0.0}
+    rounds = [{SEED: seed, PROJECT: 100.0, WITHOUT_WEIGHT_GRADIENTS: 70.0, WITHOUT_CONVOLUTIONS: 20.0,
+               "best_gflops": 400.0} for seed in (180.0, 200.0, 240.0)]
+    results = {"cpu": "a CPU", "batch_size": 32, "rounds": 3, "models": {"cnn": {
+        "gflop_per_step": {part: flop / 1e9 for part, flop in work.items()}, "rounds": rounds,
+        "bounds": [bounds(measured, work) for measured in rounds]}}}
+    text = report(results)
+    assert ("| CNN | 200.0 | 100.0 | 2.00× (1.80–2.40×) | 70.0 | 8.00 | 90.0 | 2.22× (2.00–2.67×) "
+            "| 20.0 | 24.00 | 80.0 | 2.50× (2.25–3.00×) |") in text
+    assert "at the best rate their work would take 67% (67–67%) of that" in text
+    assert "the ratio could reach 3.33× (3.00–4.00×)" in text
