@@ -30,8 +30,8 @@ import numpy as np
 
 from benchmarks.common import cpu_name, parser, save
 from benchmarks.step_profile import matmul_peak
-from benchmarks.training_speed import BATCH, PROJECT, SEED, SETTINGS, STEPS, compiled_model, project_default, throughput
-from digit_recognizer import options
+from benchmarks.training_speed import BATCH, PROJECT, SEED, SETTINGS, STEPS, project_default, throughput
+from digit_recognizer import catalog, options
 from digit_recognizer.training import conv_gradients
 from digit_recognizer.training.data import load_splits
 
@@ -184,7 +184,7 @@ def main() -> None:
     splits = load_splits(args.data)
     results: dict = {"cpu": cpu_name(), "batch_size": BATCH, "rounds": args.rounds, "models": {}}
     for name in args.models:
-        work = convolution_flops(compiled_model(name, project_default()))
+        work = convolution_flops(catalog.build(name))
         rounds = [one_round(name, splits.x_train, splits.y_train, args.steps or STEPS.get(name, 96))
                   for _ in range(args.rounds)]
         results["models"][name] = {"gflop_per_step": {part: flop / 1e9 for part, flop in work.items()},

@@ -89,7 +89,7 @@ class StepClock(keras.callbacks.Callback):
         self.end = time.perf_counter()
 
 
-def compiled_model(name: str, setting: Setting, alter: Callable[[keras.Model], None] | None = None) -> keras.Model:
+def _model(name: str, setting: Setting, alter: Callable[[keras.Model], None] | None = None) -> keras.Model:
     """The model compiled under ``setting`` as ``python test.py`` compiles it, from seed 0; ``alter`` may change
     it before its first step."""
     seed_everything(0)
@@ -111,7 +111,7 @@ def _inputs(setting: Setting, x: np.ndarray, y: np.ndarray, shuffle: bool) -> di
 def whole_epochs(name: str, setting: Setting, splits: Splits, epochs: int) -> float:
     """Training images per second over whole epochs of the study's split, validation and epoch changes
     included: what ``python test.py`` pays, per model."""
-    model = compiled_model(name, setting)
+    model = _model(name, setting)
     validation = _inputs(setting, splits.x_val, splits.y_val, shuffle=False)
     start = time.perf_counter()
     model.fit(**_inputs(setting, splits.x_train, splits.y_train, shuffle=True), epochs=epochs, verbose=0,
@@ -125,7 +125,7 @@ def throughput(name: str, setting: Setting, x: np.ndarray, y: np.ndarray, steps:
                alter: Callable[[keras.Model], None] | None = None) -> dict[str, float]:
     """Images per second training (``steps`` batches of 32) and predicting, under ``setting``; ``alter`` changes
     the compiled model before its first step (``benchmarks.step_bound`` takes parts of the step out)."""
-    model = compiled_model(name, setting, alter)
+    model = _model(name, setting, alter)
     warm = setting.steps_per_execution * BATCH * 2
     # Tracing and allocation, through the same kind of input as the timed epoch (another would trace again).
     model.fit(**_inputs(setting, x[:warm], y[:warm], shuffle=True), epochs=1, verbose=0)
