@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import statistics
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -65,6 +66,13 @@ def save(out_dir: Path, stem: str, data: dict, table: str) -> None:
     write_text(out_dir / f"{stem}.md", table)
     print(table, end="")
     print(f"written: {out_dir / stem}.json, .md")
+
+
+def median_range(values: list[float], unit: str = "×", scale: float = 1.0, digits: int = 2) -> str:
+    """The median of repeated measurements, with their range in brackets when there are several."""
+    median, low, high = (scale * value for value in (statistics.median(values), min(values), max(values)))
+    spread = f" ({low:.{digits}f}–{high:.{digits}f}{unit})" if len(values) > 1 else ""
+    return f"{median:.{digits}f}{unit}{spread}"
 
 
 def cpu_name() -> str:

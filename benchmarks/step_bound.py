@@ -28,11 +28,11 @@ from collections.abc import Callable
 import keras
 import numpy as np
 
-from benchmarks.common import cpu_name, parser, save
+from benchmarks.common import cpu_name, median_range, parser, save
 from benchmarks.step_profile import matmul_peak
-from benchmarks.training_speed import BATCH, PROJECT, SEED, SETTINGS, STEPS, project_default, throughput
+from benchmarks.training_speed import BATCH, PROJECT, SEED, SETTINGS, STEPS, compiled_model, project_default, train_pace
 from digit_recognizer import catalog, options
-from digit_recognizer.training import conv_gradients
+from digit_recognizer.training import conv_gradients, precision
 from digit_recognizer.training.data import load_splits
 
 WITHOUT_WEIGHT_GRADIENTS, WITHOUT_CONVOLUTIONS = "without weight gradients", "without convolutions"
@@ -105,38 +105,32 @@ ARMS: dict[str, Callable[[keras.Model], None] | None] = {
 
 def one_round(name: str, x: np.ndarray, y: np.ndarray, steps: int) -> dict[str, float]:
     """Milliseconds per step of the seed's way and of each arm, and the best rate, measured one after the other."""
-    project = project_default()
-    paces = {SEED: throughput(name, SETTINGS[SEED], x, y, steps)["train_img_per_s"]}
-    paces |= {arm: throughput(name, project, x, y, steps, alter)["train_img_per_s"] for arm, alter in ARMS.items()}
-    figures = {arm: 1000 * BATCH / pace for arm, pace in paces.items()}
-    figures["best_gflops"] = matmul_peak(project.policy)
+    arms = {SEED: (SETTINGS[SEED], None)} | {arm: (project_default(), alter) for arm, alter in ARMS.items()}
+    figures = {arm: 1000 * BATCH / train_pace(compiled_model(name, setting, alter), setting, x, y, steps)
+               for arm, (setting, alter) in arms.items()}
+    figures["best_gflops"] = matmul_peak(project_default().policy)
+    precision.apply(precision.FLOAT32)
     return figures
 
 
 def bounds(measured: dict[str, float], work: dict[str, float]) -> dict[str, float]:
     """The fastest step with the weight gradients, or all convolutions, at the best rate, and the ratio ceilings."""
     rate = measured["best_gflops"] * 1e6  # FLOP per millisecond
-    weight_gradients = measured[WITHOUT_WEIGHT_GRADIENTS] + work["weight gradients"] / rate
-    convolutions = measured[WITHOUT_CONVOLUTIONS] + sum(work.values()) / rate
-    seed = measured[SEED]
-    return {"ratio": seed / measured[PROJECT],
-            "weight_gradients_bound_ms": weight_gradients, "weight_gradients_ceiling": seed / weight_gradients,
-            "convolutions_bound_ms": convolutions, "convolutions_ceiling": seed / convolutions,
+    seed, project = measured[SEED], measured[PROJECT]
+    weight_gradients_ms, convolutions_ms = work["weight gradients"] / rate, sum(work.values()) / rate
+    weight_gradients_bound = measured[WITHOUT_WEIGHT_GRADIENTS] + weight_gradients_ms
+    convolutions_bound = measured[WITHOUT_CONVOLUTIONS] + convolutions_ms
+    return {"ratio": seed / project,
+            "weight_gradients_bound_ms": weight_gradients_bound,
+            "weight_gradients_ceiling": seed / weight_gradients_bound,
+            "convolutions_bound_ms": convolutions_bound, "convolutions_ceiling": seed / convolutions_bound,
             # Nothing but the convolutions' work at the best rate: a ceiling no change to the rest can pass.
-            "convolutions_alone_ms": sum(work.values()) / rate,
-            "convolutions_alone_ceiling": seed / (sum(work.values()) / rate),
+            "convolutions_alone_ms": convolutions_ms, "convolutions_alone_ceiling": seed / convolutions_ms,
             # What the part costs the step now, in ms, and the share of that its work would take at the best rate.
-            "weight_gradients_cost_ms": measured[PROJECT] - measured[WITHOUT_WEIGHT_GRADIENTS],
-            "weight_gradients_efficiency": work["weight gradients"] / rate
-            / (measured[PROJECT] - measured[WITHOUT_WEIGHT_GRADIENTS]),
-            "convolutions_cost_ms": measured[PROJECT] - measured[WITHOUT_CONVOLUTIONS],
-            "convolutions_efficiency": sum(work.values()) / rate / (measured[PROJECT] - measured[WITHOUT_CONVOLUTIONS])}
-
-
-def _median_range(values: list[float], unit: str = "×", scale: float = 1.0, digits: int = 2) -> str:
-    median, low, high = (scale * value for value in (statistics.median(values), min(values), max(values)))
-    spread = f" ({low:.{digits}f}–{high:.{digits}f}{unit})" if len(values) > 1 else ""
-    return f"{median:.{digits}f}{unit}{spread}"
+            "weight_gradients_cost_ms": project - measured[WITHOUT_WEIGHT_GRADIENTS],
+            "weight_gradients_efficiency": weight_gradients_ms / (project - measured[WITHOUT_WEIGHT_GRADIENTS]),
+            "convolutions_cost_ms": project - measured[WITHOUT_CONVOLUTIONS],
+            "convolutions_efficiency": convolutions_ms / (project - measured[WITHOUT_CONVOLUTIONS])}
 
 
 def report(results: dict) -> str:
@@ -147,22 +141,22 @@ def report(results: dict) -> str:
         ms = {arm: statistics.median(one[arm] for one in rounds) for arm in rounds[0]}
         column = {key: [one[key] for one in measured["bounds"]] for key in measured["bounds"][0]}
         rows.append(
-            f"| {name.upper()} | {ms[SEED]:.1f} | {ms[PROJECT]:.1f} | {_median_range(column['ratio'])} "
+            f"| {name.upper()} | {ms[SEED]:.1f} | {ms[PROJECT]:.1f} | {median_range(column['ratio'])} "
             f"| {ms[WITHOUT_WEIGHT_GRADIENTS]:.1f} | {work['weight gradients'] / 1e9:.2f} "
             f"| {statistics.median(column['weight_gradients_bound_ms']):.1f} "
-            f"| {_median_range(column['weight_gradients_ceiling'])} "
+            f"| {median_range(column['weight_gradients_ceiling'])} "
             f"| {ms[WITHOUT_CONVOLUTIONS]:.1f} | {sum(work.values()) / 1e9:.2f} "
             f"| {statistics.median(column['convolutions_bound_ms']):.1f} "
-            f"| {_median_range(column['convolutions_ceiling'])} |")
+            f"| {median_range(column['convolutions_ceiling'])} |")
         best, percent = [one["best_gflops"] for one in rounds], {"unit": "%", "scale": 100, "digits": 0}
         notes.append(
-            f"- {name.upper()}: best rate {_median_range(best, ' GFLOP/s', digits=0)}. The weight gradients cost "
-            f"the step {_median_range(column['weight_gradients_cost_ms'], ' ms', digits=1)}; at the best rate their "
-            f"work would take {_median_range(column['weight_gradients_efficiency'], **percent)} of that. All "
-            f"convolutions cost it {_median_range(column['convolutions_cost_ms'], ' ms', digits=1)}; at the best "
-            f"rate, {_median_range(column['convolutions_efficiency'], **percent)} of that: "
-            f"{_median_range(column['convolutions_alone_ms'], ' ms', digits=1)}. With nothing else in the step, the "
-            f"ratio could reach {_median_range(column['convolutions_alone_ceiling'])}.")
+            f"- {name.upper()}: best rate {median_range(best, ' GFLOP/s', digits=0)}. The weight gradients cost "
+            f"the step {median_range(column['weight_gradients_cost_ms'], ' ms', digits=1)}; at the best rate their "
+            f"work would take {median_range(column['weight_gradients_efficiency'], **percent)} of that. All "
+            f"convolutions cost it {median_range(column['convolutions_cost_ms'], ' ms', digits=1)}; at the best "
+            f"rate, {median_range(column['convolutions_efficiency'], **percent)} of that: "
+            f"{median_range(column['convolutions_alone_ms'], ' ms', digits=1)}. With nothing else in the step, the "
+            f"ratio could reach {median_range(column['convolutions_alone_ceiling'])}.")
     return (f"`python -m benchmarks.step_bound` on {results['cpu']}; batch {results['batch_size']}, the project's "
             f"defaults against the seed's way, ms per step, medians of {results['rounds']} rounds (each measuring "
             "every arm in turn), ranges in brackets. A bound is the step without the part plus the part's GFLOP at "

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from benchmarks.common import cpu_name, parser, save
+from benchmarks.common import cpu_name, median_range, parser, save
 from digit_recognizer import catalog, options
 from digit_recognizer.outputs.paths import REPO_ROOT
 from digit_recognizer.training import precision
@@ -89,7 +89,7 @@ class StepClock(keras.callbacks.Callback):
         self.end = time.perf_counter()
 
 
-def _model(name: str, setting: Setting, alter: Callable[[keras.Model], None] | None = None) -> keras.Model:
+def compiled_model(name: str, setting: Setting, alter: Callable[[keras.Model], None] | None = None) -> keras.Model:
     """The model compiled under ``setting`` as ``python test.py`` compiles it, from seed 0; ``alter`` may change
     it before its first step."""
     seed_everything(0)
@@ -111,7 +111,7 @@ def _inputs(setting: Setting, x: np.ndarray, y: np.ndarray, shuffle: bool) -> di
 def whole_epochs(name: str, setting: Setting, splits: Splits, epochs: int) -> float:
     """Training images per second over whole epochs of the study's split, validation and epoch changes
     included: what ``python test.py`` pays, per model."""
-    model = _model(name, setting)
+    model = compiled_model(name, setting)
     validation = _inputs(setting, splits.x_val, splits.y_val, shuffle=False)
     start = time.perf_counter()
     model.fit(**_inputs(setting, splits.x_train, splits.y_train, shuffle=True), epochs=epochs, verbose=0,
@@ -121,19 +121,22 @@ def whole_epochs(name: str, setting: Setting, splits: Splits, epochs: int) -> fl
     return epochs * len(splits.y_train) / seconds
 
 
-def throughput(name: str, setting: Setting, x: np.ndarray, y: np.ndarray, steps: int,
-               alter: Callable[[keras.Model], None] | None = None) -> dict[str, float]:
-    """Images per second training (``steps`` batches of 32) and predicting, under ``setting``; ``alter`` changes
-    the compiled model before its first step (``benchmarks.step_bound`` takes parts of the step out)."""
-    model = _model(name, setting, alter)
+def train_pace(model: keras.Model, setting: Setting, x: np.ndarray, y: np.ndarray, steps: int) -> float:
+    """Images per second of ``model`` training on ``steps`` batches of 32, after a warm-up that pays for tracing."""
     warm = setting.steps_per_execution * BATCH * 2
     # Tracing and allocation, through the same kind of input as the timed epoch (another would trace again).
     model.fit(**_inputs(setting, x[:warm], y[:warm], shuffle=True), epochs=1, verbose=0)
     images = steps * BATCH
     clock = StepClock()
     model.fit(**_inputs(setting, x[:images], y[:images], shuffle=True), epochs=1, verbose=0, callbacks=[clock])
-    train = images / (clock.end - clock.start)
-    shown = min(4 * images, 2048)
+    return images / (clock.end - clock.start)
+
+
+def throughput(name: str, setting: Setting, x: np.ndarray, y: np.ndarray, steps: int) -> dict[str, float]:
+    """Images per second training (``steps`` batches of 32) and predicting, under ``setting``."""
+    model = compiled_model(name, setting)
+    train = train_pace(model, setting, x, y, steps)
+    shown = min(4 * steps * BATCH, 2048)
     # Warmed up on as many batches as are timed: with several steps per execution, another count traces again.
     model.predict(x[:shown], batch_size=256, verbose=0)
     start = time.perf_counter()
@@ -199,10 +202,8 @@ def main() -> None:
         for name, figures in measured.items():
             whole = figures.get("epochs_img_per_s")
             epochs = f" | {whole:.0f} | {whole / base['epochs_img_per_s']:.2f}×" if whole else ""
-            ratios = figures["train_ratio_per_round"]
-            spread = f" ({min(ratios):.2f}–{max(ratios):.2f}×)" if len(ratios) > 1 else ""
             rows.append(f"| {model_name.upper()} | {name} | {figures['train_img_per_s']:.0f} "
-                        f"| {statistics.median(ratios):.2f}×{spread}{epochs} "
+                        f"| {median_range(figures['train_ratio_per_round'])}{epochs} "
                         f"| {figures['inference_img_per_s']:.0f} |")
             print(rows[-1], flush=True)
     table = (f"{cpu_name()}; batch {BATCH}, {args.steps or STEPS} timed training batches per model and setting"
