@@ -36,7 +36,9 @@ from digit_recognizer.reading.drawing import (
     to_image,
 )
 from digit_recognizer.reading.images import read_image
-from digit_recognizer.reading.inference import NOT_A_DIGIT, TOO_SMALL, UNSURE, ModelShelf, Reading, train_command
+from digit_recognizer.reading.loading import ModelShelf, train_command
+from digit_recognizer.reading.result import Reading
+from digit_recognizer.reading.verdict import NOT_A_DIGIT, TOO_SMALL, UNSURE
 
 PREVIEW_ZOOM = 3
 BAR_WIDTH = 120

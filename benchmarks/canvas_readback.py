@@ -17,7 +17,8 @@ import numpy as np
 
 from benchmarks.common import load_readers, parser, save
 from digit_recognizer import options
-from digit_recognizer.reading.inference import NOT_A_DIGIT, read
+from digit_recognizer.reading.inference import read
+from digit_recognizer.reading.verdict import NOT_A_DIGIT
 from digit_recognizer.synthetic.canvas_check import draw_large
 from digit_recognizer.training.data import load_raw, normalise
 

@@ -21,7 +21,8 @@ from digit_recognizer.catalog import MODEL_NAMES, STUDY_MODELS
 from digit_recognizer.errors import UserError
 from digit_recognizer.outputs.artifacts import write_json, write_text
 from digit_recognizer.outputs.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
-from digit_recognizer.reading.inference import ModelShelf, Reader
+from digit_recognizer.reading.loading import ModelShelf
+from digit_recognizer.reading.reader import Reader
 from digit_recognizer.training.precision import BF16_FLAGS, cpu_flags
 
 T = TypeVar("T")

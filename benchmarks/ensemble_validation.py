@@ -22,7 +22,7 @@ from digit_recognizer import options
 from digit_recognizer.catalog import DISPLAY_NAMES
 from digit_recognizer.errors import UserError
 from digit_recognizer.outputs.plots import plot_digits
-from digit_recognizer.reading.inference import ModelShelf, load_model
+from digit_recognizer.reading.loading import ModelShelf, load_model
 from digit_recognizer.training.augment import warp
 from digit_recognizer.training.data import load_splits
 

@@ -28,8 +28,10 @@ from benchmarks.common import load_readers, parser, save
 from benchmarks.layouts import drawings, source_digits
 from digit_recognizer import options
 from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE
-from digit_recognizer.reading.inference import DIGIT, UNSURE, Reading, read
+from digit_recognizer.reading.inference import read
+from digit_recognizer.reading.result import Reading
 from digit_recognizer.reading.segment import propose
+from digit_recognizer.reading.verdict import DIGIT, UNSURE
 from digit_recognizer.synthetic.compose import LAYOUTS, Drawing
 from digit_recognizer.synthetic.ownership import ownership, segmentable
 

@@ -27,7 +27,9 @@ import numpy as np
 from benchmarks.common import load_readers, parser, save
 from digit_recognizer import options
 from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE, Stroke, render_strokes
-from digit_recognizer.reading.inference import DIGIT, NOT_A_DIGIT, UNSURE, Reading, read
+from digit_recognizer.reading.inference import read
+from digit_recognizer.reading.result import Reading
+from digit_recognizer.reading.verdict import DIGIT, NOT_A_DIGIT, UNSURE
 from digit_recognizer.synthetic.compose import LAYOUTS, Drawing, beside, compose
 from digit_recognizer.synthetic.sketches import FAMILIES, non_digits
 from digit_recognizer.training.data import load_raw, split
@@ -87,12 +89,13 @@ def other_writers() -> tuple[np.ndarray, np.ndarray]:
 
 def score(reading: Reading, expected: list[str]) -> dict[str, float]:
     """Whole number right, digits right (aligned), digits rejected, and digits read right (aligned, rejected items
-    included) of which how many were rejected; "too small" drawings want no digit read."""
+    included) of which how many were rejected, and how many flagged (rejected or unsure); "too small" drawings want
+    no digit read."""
     status = reading.status
     accepted = [item in (DIGIT, UNSURE) for item in status]
     if expected == ["too small"]:
         return {"whole": float(not any(accepted)), "digits": float(not any(accepted)), "truth": 1, "rejected": 0,
-                "read_right": 0, "right_rejected": 0}
+                "read_right": 0, "right_rejected": 0, "right_flagged": 0}
     truth, said = "".join(expected), "".join(reading.line_texts)
     matched = sum(block.size for block in difflib.SequenceMatcher(None, truth, said).get_matching_blocks())
     # Every item read, rejected or not, line by line (each line's items come left to right, as line_texts reads).
@@ -102,7 +105,8 @@ def score(reading: Reading, expected: list[str]) -> dict[str, float]:
              for at in range(block.b, block.b + block.size)]
     return {"whole": float(reading.line_texts == expected), "digits": matched / len(truth), "truth": len(truth),
             "rejected": sum(item == NOT_A_DIGIT for item in status), "read_right": len(right),
-            "right_rejected": sum(status[index] == NOT_A_DIGIT for index in right)}
+            "right_rejected": sum(status[index] == NOT_A_DIGIT for index in right),
+            "right_flagged": sum(status[index] != DIGIT for index in right)}
 
 
 def main() -> None:

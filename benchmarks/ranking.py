@@ -21,7 +21,8 @@ from digit_recognizer import options
 from digit_recognizer.catalog import DISPLAY_NAMES, MODEL_NAMES
 from digit_recognizer.outputs import results
 from digit_recognizer.outputs.paths import REPO_ROOT
-from digit_recognizer.reading.inference import ModelShelf, load_model, predict
+from digit_recognizer.reading.forward import predict
+from digit_recognizer.reading.loading import ModelShelf, load_model
 from digit_recognizer.training.data import load_splits
 
 BATCH = 256

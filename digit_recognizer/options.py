@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from digit_recognizer.errors import UserError
 from digit_recognizer.training.data import ENV_VAR
+from digit_recognizer.training.pendigits import ENV_VAR as PENDIGITS_ENV_VAR
 
 T = TypeVar("T")
 EXIT_USAGE = 2
@@ -99,6 +100,12 @@ def device_list(text: str) -> list[str]:
 def add_data(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", type=Path, default=None,
                         help=f"local MNIST .npz (default: ${ENV_VAR}, else download through Keras)")
+
+
+def add_pendigits(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pendigits", type=Path, default=None,
+                        help=f"the writers' pen digits, pendigits-orig.tra (default: ${PENDIGITS_ENV_VAR}, else "
+                             "../shared/datasets/pendigits/ beside the repository)")
 
 
 def check_writable_dirs(directories: list[Path]) -> None:

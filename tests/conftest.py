@@ -13,6 +13,7 @@ import pytest
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from digit_recognizer.outputs.paths import REPO_ROOT
+from digit_recognizer.training import pendigits
 from digit_recognizer.training.data import ENV_VAR, RawMnist, load_npz
 
 KERAS_CACHE = Path.home() / ".keras" / "datasets" / "mnist.npz"
@@ -40,6 +41,18 @@ def mnist_path() -> Path:
 @pytest.fixture(scope="session")
 def mnist(mnist_path: Path) -> RawMnist:
     return load_npz(mnist_path)
+
+
+@pytest.fixture(scope="session")
+def pen_digits() -> list[pendigits.PenDigit]:
+    """The real pen digits of 30 writers; CI must have them, a developer without them gets the tests skipped."""
+    path = pendigits.resolve_path(None)
+    if not path.is_file():
+        message = f"pen digits not found: set {pendigits.ENV_VAR} to pendigits-orig.tra"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return pendigits.load(path)
 
 
 def save_npz(path: Path, **arrays: np.ndarray) -> Path:

@@ -17,7 +17,7 @@ from digit_recognizer import options
 from digit_recognizer.catalog import DISPLAY_NAMES
 from digit_recognizer.errors import UserError
 from digit_recognizer.outputs.paths import MODELS_DIRNAME, REPO_ROOT
-from digit_recognizer.reading.inference import ModelShelf, missing_model
+from digit_recognizer.reading.loading import ModelShelf, missing_model
 from digit_recognizer.synthetic import strokes as s
 from tools.gui_driver import Window, tools_missing, virtual_display
 

@@ -31,7 +31,7 @@ from digit_recognizer.reading.calibration import (
     read_calibration,
     reliability,
 )
-from digit_recognizer.reading.inference import ModelShelf
+from digit_recognizer.reading.loading import ModelShelf
 from digit_recognizer.training.data import Splits, load_raw, split
 
 if TYPE_CHECKING:

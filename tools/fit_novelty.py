@@ -24,8 +24,11 @@ from digit_recognizer import options
 from digit_recognizer.errors import UserError
 from digit_recognizer.outputs.artifacts import write_json
 from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE, render_strokes
-from digit_recognizer.reading.inference import DIGIT, UNSURE, ModelShelf, predict, read
+from digit_recognizer.reading.forward import predict
+from digit_recognizer.reading.inference import read
+from digit_recognizer.reading.loading import ModelShelf
 from digit_recognizer.reading.novelty import FEATURES_MODEL, NOVELTY_FILENAME, distances, features_model, fit, save
+from digit_recognizer.reading.verdict import DIGIT, UNSURE
 from digit_recognizer.synthetic.compose import LAYOUTS, compose
 from digit_recognizer.synthetic.sketches import non_digits
 from digit_recognizer.training.data import load_raw, normalise, split

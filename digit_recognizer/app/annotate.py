@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from digit_recognizer.reading.inference import Reading
 from digit_recognizer.reading.lines import Box
+from digit_recognizer.reading.result import Reading
 
 ACCENT, UNSURE_COLOUR = "#1a73e8", "#d93025"
 # Boxes sit this many pixels outside the ink; a label needs this much height above a box.

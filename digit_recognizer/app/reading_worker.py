@@ -21,7 +21,9 @@ from digit_recognizer.errors import UserError
 from digit_recognizer.geometry import INPUT_SHAPE
 from digit_recognizer.reading.drawing import CANVAS_HEIGHT, CANVAS_WIDTH, PEN_WIDTH, render_strokes, smallest_digit
 from digit_recognizer.reading.images import read_image
-from digit_recognizer.reading.inference import ModelShelf, Reading, first_line, read
+from digit_recognizer.reading.inference import read
+from digit_recognizer.reading.loading import ModelShelf, first_line
+from digit_recognizer.reading.result import Reading
 
 # How often an idle worker checks that its window still exists.
 PARENT_CHECK_S = 1.0

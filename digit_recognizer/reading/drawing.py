@@ -37,7 +37,8 @@ def render_strokes(
     height: int = CANVAS_HEIGHT,
     pen_width: int = PEN_WIDTH,
 ) -> np.ndarray:
-    """Black round-capped strokes on white, as uint8 grey (height, width)."""
+    """Black round-capped strokes on white, as uint8 grey (height, width). A round pen tip at every point too:
+    Pillow's wide polylines leave hairline cracks between short segments, which a pen never does."""
     image = Image.new("L", (width, height), 255)
     draw = ImageDraw.Draw(image)
     radius = pen_width / 2
@@ -45,7 +46,7 @@ def render_strokes(
         points = [(float(x), float(y)) for x, y in stroke]
         if len(points) > 1:
             draw.line(points, fill=0, width=pen_width, joint="curve")
-        for x, y in (points[0], points[-1]) if points else ():
+        for x, y in points:
             draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=0)
     return np.asarray(image)
 

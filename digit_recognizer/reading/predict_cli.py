@@ -11,7 +11,8 @@ from digit_recognizer.catalog import MODEL_NAMES
 from digit_recognizer.errors import UserError
 from digit_recognizer.outputs.paths import MODELS_DIRNAME, REPO_ROOT
 from digit_recognizer.reading.images import read_image
-from digit_recognizer.reading.inference import ModelShelf, read
+from digit_recognizer.reading.inference import read
+from digit_recognizer.reading.loading import ModelShelf
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

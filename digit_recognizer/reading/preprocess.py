@@ -111,6 +111,18 @@ def to_mnist(crop: np.ndarray, stroke: float) -> np.ndarray:
     return canvas / peak if peak > 0 else canvas
 
 
+def whole_ink(image: np.ndarray) -> np.ndarray:
+    """A picture of one digit (dark on light or bright on dark) → its whole ink cropped and normalised the MNIST way,
+    with no segmentation: (28, 28) float32 in [0, 1], all zeros when nothing is drawn."""
+    ink = to_ink(to_grey(image))
+    mask = ink_mask(ink)
+    if not mask.any():
+        return np.zeros((MNIST_SIZE, MNIST_SIZE), np.float32)
+    ys, xs = np.nonzero(mask)
+    crop = (ink * (mask > 0))[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+    return to_mnist(crop, stroke_width(mask))
+
+
 def to_wide(crop: np.ndarray, stroke: float) -> np.ndarray:
     """A piece of ink that may hold several digits side by side → WIDE_SHAPE float32 in [0, 1]: as tall as an
     MNIST digit's box (narrower if it is wider than WIDE_SHAPE allows), strokes as wide as MNIST's, centred."""

@@ -8,7 +8,7 @@ no model trained on, and to make the verifier's training examples from training 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -16,6 +16,7 @@ import numpy as np
 
 from digit_recognizer.reading.drawing import CANVAS_HEIGHT, CANVAS_WIDTH, PEN_WIDTH, Stroke, render_strokes
 from digit_recognizer.reading.preprocess import stroke_width
+from digit_recognizer.training.pendigits import PenDigit, canvas_strokes
 
 LAYOUTS = ("level", "uneven", "raised", "sloped", "touching", "two_lines", "mixed", "tiny", "huge")
 MARGIN = 12
@@ -40,6 +41,21 @@ def pen_digit(digit: np.ndarray, height: int, pen: float = PEN_WIDTH) -> np.ndar
         mask = changed if changed.any() else mask
     ys, xs = np.nonzero(mask)
     return mask[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1] > 0
+
+
+def pen_strokes(digit: PenDigit, height: int, pen: float = PEN_WIDTH) -> np.ndarray:
+    """A writer's pen digit drawn ``height`` px tall (ink and pen together) with the app's renderer and a pen
+    ``pen`` px wide → a tight bool ink mask, like :func:`pen_digit`'s."""
+    inner = max(1.0, height - pen)
+    strokes = canvas_strokes(digit, inner, pen, pen)
+    width = int(np.ceil(max(x for stroke in strokes for x, _ in stroke) + 2 * pen))
+    ink = render_strokes(strokes, width, int(np.ceil(inner + 2 * pen)), max(1, round(pen))) < 128
+    ys, xs = np.nonzero(ink)
+    return ink[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+
+
+# How a digit of some kind (an image, a writer's strokes) becomes an ink mask of a given height and pen.
+MaskMaker = Callable[[object, int, float], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -87,40 +103,45 @@ def _fit(heights: np.ndarray, widths: np.ndarray, gap: float, room: float) -> fl
     return min(1.0, room / need)
 
 
-def compose(digits: Sequence[np.ndarray], labels: Sequence[int], layout: str, rng: np.random.Generator,
-            split: int | None = None) -> Drawing:
-    """Lay out ``digits`` (images with labels) on the canvas; ``split`` is where the second line starts."""
+def compose(digits: Sequence[object], labels: Sequence[int], layout: str, rng: np.random.Generator,
+            split: int | None = None, pen: float | None = None, heights: tuple[float, float] | None = None,
+            mask_of: MaskMaker = pen_digit) -> Drawing:
+    """Lay out ``digits`` (images, or whatever ``mask_of`` draws, with labels) on the canvas; ``split`` is where
+    the second line starts, ``pen`` the pen's width (the app's default, random in "mixed") and ``heights`` the range
+    of the digits' height (the layout's own by default)."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; choose from {', '.join(LAYOUTS)}.")
     text = "".join(str(int(label)) for label in labels)
-    pen = float(rng.uniform(10, 30)) if layout == "mixed" else PEN_WIDTH
+    drawn = float(rng.uniform(10, 30)) if layout == "mixed" else PEN_WIDTH
+    pen = drawn if pen is None else pen
     if layout == "tiny":
-        mask = pen_digit(digits[0], int(rng.integers(14, 40)), pen)
+        mask = mask_of(digits[0], int(rng.integers(14, 40)), pen)
         return _drawing(layout, _place([(mask, 0.0)], [], False, rng, pen), ["too small"])
     if layout == "huge":
-        mask = pen_digit(digits[0], int(rng.integers(330, CANVAS_HEIGHT - 2 * MARGIN)), pen)
+        mask = mask_of(digits[0], int(rng.integers(330, CANVAS_HEIGHT - 2 * MARGIN)), pen)
         if mask.shape[1] > CANVAS_WIDTH - 2 * MARGIN:
-            mask = pen_digit(digits[0], mask.shape[0] * (CANVAS_WIDTH - 2 * MARGIN - 10) // mask.shape[1], pen)
+            mask = mask_of(digits[0], mask.shape[0] * (CANVAS_WIDTH - 2 * MARGIN - 10) // mask.shape[1], pen)
         return _drawing(layout, _place([(mask, 0.0)], [], False, rng, pen), [text[:1]])
     if layout == "two_lines":
         split = split or len(digits) // 2
-        height = float(rng.uniform(85, 140))
-        first = _row(digits[:split], "level", height, rng, pen)
-        second = _row(digits[split:], "level", height, rng, pen)
+        height = float(rng.uniform(*(heights or (85, 140))))
+        first = _row(digits[:split], "level", height, rng, pen, mask_of)
+        second = _row(digits[split:], "level", height, rng, pen, mask_of)
         gap = int(rng.uniform(0.25, 0.5) * height)
         return _drawing(layout, _stack(first, second, gap, rng), [text[:split], text[split:]])
-    height = float(rng.uniform(100, 170))
-    return _drawing(layout, _row(digits, layout, height, rng, pen), [text])
+    height = float(rng.uniform(*(heights or (100, 170))))
+    return _drawing(layout, _row(digits, layout, height, rng, pen, mask_of), [text])
 
 
-def _row(digits: Sequence[np.ndarray], layout: str, height: float, rng: np.random.Generator, pen: float) -> np.ndarray:
+def _row(digits: Sequence[object], layout: str, height: float, rng: np.random.Generator, pen: float,
+         mask_of: MaskMaker) -> np.ndarray:
     """One line of digits as an owner canvas."""
     count = len(digits)
     scales = rng.uniform(0.6, 1.3, count) if layout == "mixed" else rng.uniform(0.95, 1.05, count)
     gap = 0.0 if layout == "touching" else float(rng.uniform(0.12, 0.4))
-    widths = np.array([pen_digit(d, round(height * s), pen).shape[1] for d, s in zip(digits, scales, strict=True)])
+    widths = np.array([mask_of(d, round(height * s), pen).shape[1] for d, s in zip(digits, scales, strict=True)])
     factor = _fit(height * scales, widths, gap, CANVAS_WIDTH - 2 * MARGIN - 10)
-    masks = [pen_digit(d, max(8, round(height * s * factor)), pen) for d, s in zip(digits, scales, strict=True)]
+    masks = [mask_of(d, max(8, round(height * s * factor)), pen) for d, s in zip(digits, scales, strict=True)]
     size = height * factor
     if layout == "uneven":
         offsets = rng.uniform(-0.35, 0.35, count) * size

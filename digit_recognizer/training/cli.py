@@ -48,6 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=options.positive_int, default=None,
                         help="use at most N images of each split, for quick runs")
     options.add_data(parser)
+    options.add_pendigits(parser)
     parser.add_argument("--output-dir", type=Path, default=REPO_ROOT,
                         help="where models/, plots/ and results.json go (default: the repository root)")
     parser.add_argument("--precision", choices=precision.CHOICES, default=precision.AUTO,
@@ -84,6 +85,7 @@ def to_config(args: argparse.Namespace) -> RunConfig:
         seed=args.seed,
         limit=args.limit,
         data=args.data,
+        pendigits=args.pendigits,
         output_dir=args.output_dir.expanduser().resolve(),
         precision=args.precision,
         steps_per_execution=args.steps_per_execution,

@@ -28,6 +28,8 @@ class RunConfig:
     seed: int = DEFAULT_SEED
     limit: int | None = None
     data: Path | None = None
+    # The writers' pen digits that a recipe with ``writers`` adds to its training split (None: the default file).
+    pendigits: Path | None = None
     output_dir: Path = REPO_ROOT
     precision: str = "auto"
     # Speed settings that leave the training maths unchanged: batches run per compiled call, and XLA.

@@ -20,6 +20,7 @@ from digit_recognizer.training.evaluation import Evaluation, evaluate
 from digit_recognizer.training.fit import TrainingRun, fit, seed_everything
 from digit_recognizer.training.recipes import Recipe
 from digit_recognizer.training.resume import RunState
+from digit_recognizer.training.writers import with_writers
 
 
 def run(config: RunConfig) -> str:
@@ -37,8 +38,6 @@ def run(config: RunConfig) -> str:
         config = replace(config, verbose=0)
     splits = load_splits(config.data, config.limit)
     _say(config, f"data: {splits.sizes()}")
-    # This process's share of the training and validation images (all of them on one machine).
-    shard = placement.shard(splits)
     policy = precision.resolve(config.precision)
     _say(config, f"precision: {policy}")
     if config.strategy != distribute.DEFAULT:
@@ -63,6 +62,10 @@ def run(config: RunConfig) -> str:
         done = state.completed_epochs(name)
         if done:
             _notice(f"{title}: resuming after epoch {done} of {recipe.epochs}")
+        # This process's share of the training and validation images (all of them on one machine), with the
+        # training writers' pen digits for a recipe that learns from them.
+        shard = placement.shard(with_writers(splits, recipe.writers, config.seed, config.pendigits, config.limit)
+                                if recipe.writers else splits)
         with placement.scope():
             model = catalog.build(name)
             if placement.is_chief:  # the only one that writes; another worker's --output-dir may not exist

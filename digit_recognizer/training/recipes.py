@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+# How many times the Best CNN sees each training writer's pen digit redrawn (digit_recognizer.training.writers).
+COPIES = 4
+
 
 @dataclass(frozen=True)
 class Recipe:
@@ -21,6 +24,8 @@ class Recipe:
     augment: bool = False
     # Evaluate and ship an exponential moving average of the weights (Adam's ``use_ema``).
     ema: bool = False
+    # Redrawings of each training writer's pen digit added to the training split (training.writers); 0: MNIST only.
+    writers: int = 0
 
     def as_record(self) -> dict:
         return asdict(self)
@@ -29,5 +34,5 @@ class Recipe:
 # The study's text: 5 epochs, Adam, learning rate 1e-5, batch 32.
 STUDY = Recipe(epochs=5, lr=1e-5, batch_size=32)
 # Chosen on the validation split (docs/recommendation.md).
-BEST = Recipe(epochs=40, lr=2e-3, batch_size=128, schedule="cosine", augment=True, ema=True)
+BEST = Recipe(epochs=40, lr=2e-3, batch_size=128, schedule="cosine", augment=True, ema=True, writers=COPIES)
 

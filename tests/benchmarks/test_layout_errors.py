@@ -12,7 +12,9 @@ import numpy as np
 from benchmarks.layout_errors import FAULTS, fault
 from digit_recognizer.outputs.paths import REPO_ROOT
 from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE
-from digit_recognizer.reading.inference import DIGIT, UNSURE, ModelShelf, read
+from digit_recognizer.reading.inference import read
+from digit_recognizer.reading.loading import ModelShelf
+from digit_recognizer.reading.verdict import DIGIT, UNSURE
 from digit_recognizer.synthetic.compose import compose
 from digit_recognizer.training.data import RawMnist
 

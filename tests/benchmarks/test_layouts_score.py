@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from benchmarks.layouts import score
-from digit_recognizer.reading.inference import Reading
 from digit_recognizer.reading.lines import Box
+from digit_recognizer.reading.result import Reading
 
 
 def reading(labels: list[int], lines: list[int], other: list[float]) -> Reading:

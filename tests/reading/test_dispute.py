@@ -11,7 +11,9 @@ import pytest
 
 from digit_recognizer.reading.dispute import disagreement
 from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE, render_strokes
-from digit_recognizer.reading.inference import NOT_A_DIGIT, ModelShelf, read
+from digit_recognizer.reading.inference import read
+from digit_recognizer.reading.loading import ModelShelf
+from digit_recognizer.reading.verdict import NOT_A_DIGIT
 from digit_recognizer.synthetic.canvas_check import draw_large
 from digit_recognizer.synthetic.compose import compose
 from digit_recognizer.synthetic.sketches import non_digits

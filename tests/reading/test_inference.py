@@ -12,8 +12,10 @@ import pytest
 
 from digit_recognizer.errors import UserError
 from digit_recognizer.reading import inference
+from digit_recognizer.reading import reader as reader_module
 from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE, render_strokes
-from digit_recognizer.reading.inference import ModelShelf, load_model, read
+from digit_recognizer.reading.inference import read
+from digit_recognizer.reading.loading import ModelShelf, load_model
 from digit_recognizer.synthetic import strokes as s
 from digit_recognizer.synthetic.canvas_check import draw_large
 from digit_recognizer.synthetic.compose import compose
@@ -54,14 +56,14 @@ def test_classifying_only_the_candidates_that_can_be_chosen_reads_the_same(
     classifications (a quarter here)."""
     reader = ModelShelf(models_dir).reader("cnn")
     classified = []
-    predict = inference.predict
+    predict = reader_module.predict
 
     def counting(model: keras.Model, batch: np.ndarray) -> np.ndarray:
         if model is reader.model:
             classified.append(len(batch))
         return predict(model, batch)
 
-    monkeypatch.setattr(inference, "predict", counting)
+    monkeypatch.setattr(reader_module, "predict", counting)
     rng = np.random.default_rng(4)
     drawings = [compose(mnist.x_test[picks], mnist.y_test[picks], layout, rng).image
                 for layout in ("touching", "level") for picks in rng.integers(0, len(mnist.y_test), (15, 3))]

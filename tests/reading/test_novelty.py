@@ -14,10 +14,13 @@ import pytest
 
 from digit_recognizer.errors import UserError
 from digit_recognizer.outputs.paths import REPO_ROOT
-from digit_recognizer.reading import inference
+from digit_recognizer.reading import verdict
 from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE, render_strokes
-from digit_recognizer.reading.inference import NEAR_YIELDS_FROM, NOT_A_DIGIT, ModelShelf, Reader, read
+from digit_recognizer.reading.inference import read
+from digit_recognizer.reading.loading import ModelShelf
 from digit_recognizer.reading.novelty import FEATURES_MODEL, distances, features_model, fit, load, save
+from digit_recognizer.reading.reader import Reader
+from digit_recognizer.reading.verdict import NEAR_YIELDS_FROM, NOT_A_DIGIT
 from digit_recognizer.synthetic import outlines
 from digit_recognizer.synthetic.sketches import FAMILIES, non_digits
 from digit_recognizer.training.data import RawMnist, normalise
@@ -102,7 +105,7 @@ def test_closed_outlines_near_a_0_are_rejected_when_the_verifier_is_all_but_cert
         return float(np.mean([not reading.text for reading in readings]))
 
     with_limit = rejected()
-    monkeypatch.setattr(inference, "NEAR_YIELDS_FROM", 2.0)
+    monkeypatch.setattr(verdict, "NEAR_YIELDS_FROM", 2.0)
     assert with_limit >= 0.5 and with_limit >= rejected() + 0.25
 
 

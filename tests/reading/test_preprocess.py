@@ -11,8 +11,11 @@ import pytest
 
 from digit_recognizer.errors import UserError
 from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE, render_strokes
-from digit_recognizer.reading.inference import ModelShelf, Reader, Reading, read
+from digit_recognizer.reading.inference import read
+from digit_recognizer.reading.loading import ModelShelf
 from digit_recognizer.reading.preprocess import to_grey
+from digit_recognizer.reading.reader import Reader
+from digit_recognizer.reading.result import Reading
 from digit_recognizer.synthetic import strokes as s
 
 

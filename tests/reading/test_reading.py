@@ -13,19 +13,13 @@ import numpy as np
 import pytest
 
 from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE, Stroke, render_strokes
-from digit_recognizer.reading.inference import (
-    AMONG_DIGITS_FROM,
-    DIGIT,
-    NOT_A_DIGIT,
-    NOT_A_DIGIT_FROM,
-    TOO_SMALL,
-    ModelShelf,
-    Reader,
-    Reading,
-    read,
-)
+from digit_recognizer.reading.inference import read
 from digit_recognizer.reading.lines import Box, group_lines, pieces
+from digit_recognizer.reading.loading import ModelShelf
 from digit_recognizer.reading.preprocess import ink_mask, to_grey, to_ink
+from digit_recognizer.reading.reader import Reader
+from digit_recognizer.reading.result import Reading
+from digit_recognizer.reading.verdict import AMONG_DIGITS_FROM, DIGIT, NOT_A_DIGIT, NOT_A_DIGIT_FROM, TOO_SMALL
 from digit_recognizer.synthetic import strokes as s
 from digit_recognizer.synthetic.compose import compose
 from digit_recognizer.synthetic.sketches import sketch

@@ -12,7 +12,10 @@ import pytest
 
 from digit_recognizer.errors import UserError
 from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE
-from digit_recognizer.reading.inference import ModelShelf, Reader, predict, read
+from digit_recognizer.reading.forward import predict
+from digit_recognizer.reading.inference import read
+from digit_recognizer.reading.loading import ModelShelf
+from digit_recognizer.reading.reader import Reader
 from digit_recognizer.synthetic.compose import compose
 from digit_recognizer.training.data import RawMnist
 from tools.common import UNSET

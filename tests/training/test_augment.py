@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from digit_recognizer.reading.inference import load_model
+from digit_recognizer.reading.loading import load_model
 from digit_recognizer.training.augment import AugmentedBatches, augment_images
 from digit_recognizer.training.data import RawMnist
 

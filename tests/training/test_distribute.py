@@ -13,7 +13,7 @@ import pytest
 
 from digit_recognizer.errors import UserError
 from digit_recognizer.outputs.paths import REPO_ROOT
-from digit_recognizer.reading import inference
+from digit_recognizer.reading import loading
 from digit_recognizer.training import distribute
 from digit_recognizer.training.data import Splits
 from tests.conftest import run_cli
@@ -93,7 +93,7 @@ def test_two_workers_train_together_and_only_the_chief_writes(tmp_path: Path, mn
     assert not (tmp_path / "worker1").exists(), "only the chief writes"
     chief = tmp_path / "worker0"
     assert (chief / "plots" / "ann_confusion.png").is_file() and (chief / "plots" / "ann_report.json").is_file()
-    model = inference.load_model(chief / "models" / "ann.keras", "ann")
+    model = loading.load_model(chief / "models" / "ann.keras", "ann")
     assert model.count_params() == 468_874
     two = _record(chief, "ann")
     assert (two["strategy"], two["replicas"], two["workers"], two["batch_size"]) == ("multiworker", 2, 2, 32)
