@@ -39,7 +39,7 @@ OTHER_WRITER_LAYOUTS = ("level", "uneven", "touching", "two_lines")
 # Non-digit drawings per family: 20 of each measured kind.
 NON_DIGITS = 20 * len(FAMILIES["measure"])
 # What decides "not a digit": as the app, then the methods it is compared with.
-REJECT_BY = ("verifier+novelty", "verifier", "confidence")
+REJECT_BY = ("verifier", "confidence")
 
 
 def digit_counts(layout: str, rng: np.random.Generator) -> int:
@@ -119,9 +119,8 @@ def main() -> None:
     p.add_argument("--source", choices=("test", "validation"), default="test",
                    help="MNIST digits to compose from: test (report) or validation (tuning)")
     p.add_argument("--reject-by", choices=REJECT_BY, default=REJECT_BY[0],
-                   help="what decides 'not a digit': the verifier, the novelty score and the seeds' disagreement "
-                        "(as the app), the verifier alone, or the classifier's own calibrated confidence, which then "
-                        "also steers the segmentation (the methods it is compared with)")
+                   help="what decides 'not a digit': the verifier (as the app), or the classifier's own calibrated "
+                        "confidence, which then also steers the segmentation (the method it is compared with)")
     p.add_argument("--reject-from", type=options.probability, default=None,
                    help="'not a digit' from this probability on (default: the app's)")
     p.add_argument("--among-digits-from", type=options.probability, default=None,
@@ -144,8 +143,6 @@ def main() -> None:
     results: dict = {"source": args.source, "per_layout": args.per_layout, "cases": sorted(cases),
                      "non_digit_kinds": {family: list(kinds) for family, kinds in FAMILIES.items()}, "models": {}}
     readers = load_readers(args)
-    if args.reject_by != REJECT_BY[0]:
-        readers = {name: replace(reader, novelty=None, seeds=None) for name, reader in readers.items()}
     if args.reject_by == "confidence":
         readers = {name: replace(reader, verifier=None) for name, reader in readers.items()}
     thresholds = {key: value for key, value in (("reject_from", args.reject_from),

@@ -32,7 +32,8 @@ from digit_recognizer.reading.inference import read
 from digit_recognizer.reading.preprocess import whole_ink
 from digit_recognizer.reading.reader import Reader
 from digit_recognizer.reading.verdict import DIGIT
-from digit_recognizer.synthetic.compose import Drawing, compose, pen_strokes
+from digit_recognizer.synthetic.compose import Drawing
+from digit_recognizer.synthetic.pen_numbers import PenNumbers
 from digit_recognizer.synthetic.sketches import FAMILIES, non_digits
 from digit_recognizer.training import pendigits
 
@@ -62,9 +63,8 @@ CASES = {
 STAGES = {
     "app": (),
     "no counter or strings": ("counter", "strings"),
-    "no novelty or seeds": ("novelty", "seeds"),
-    "verifier only": ("counter", "strings", "novelty", "seeds"),
-    "confidence only": ("counter", "strings", "novelty", "seeds", "verifier"),
+    "verifier only": ("counter", "strings"),
+    "confidence only": ("counter", "strings", "verifier"),
 }
 NON_DIGITS = 200
 
@@ -77,17 +77,9 @@ def without(reader: Reader, stage: str) -> Reader:
 def writers_drawings(digits: list[pendigits.PenDigit], case: Case, count: int,
                      rng: np.random.Generator) -> list[Drawing]:
     """``count`` drawings of the case, each number by one writer."""
-    by_writer: dict[int, list[pendigits.PenDigit]] = {}
-    for digit in digits:
-        by_writer.setdefault(digit.writer, []).append(digit)
-    writers = sorted(by_writer)
-    made = []
-    for _ in range(count):
-        own = by_writer[writers[int(rng.integers(len(writers)))]]
-        picks = [own[i] for i in rng.integers(0, len(own), int(rng.integers(case.digits[0], case.digits[1] + 1)))]
-        made.append(compose(picks, [digit.label for digit in picks], case.layout, rng, pen=case.pen,
-                            heights=case.heights, mask_of=pen_strokes))
-    return made
+    numbers = PenNumbers(digits)
+    return [numbers.draw(case.layout, int(rng.integers(case.digits[0], case.digits[1] + 1)), rng, case.pen,
+                         case.heights) for _ in range(count)]
 
 
 def plain_inputs(drawing: Drawing) -> np.ndarray:

@@ -9,8 +9,9 @@ verifier's second member, hand drawings of Hershey glyphs and closed outlines to
 drawing goes through the reader's own :func:`~digit_recognizer.reading.segment.propose`. A candidate made of
 ≥ 90% one digit's ink and holding ≥ 90% of that digit is a whole digit; one that holds most of two digits, or is
 a small part of one, is not; anything in between is left out. Non-digit sketches give only negatives. MNIST's
-own training images are added as positives. The validation digits (the last 12,000) and the measure family of
-sketches are never used here.
+own training images are added as positives, and so are the training writers' pen digits: drawn in numbers, and
+redrawn alone (:mod:`digit_recognizer.training.writers`). The validation digits (the last 12,000), the measuring
+writers and the measure family of sketches are never used here.
 
     python -m tools.train_verifier [--glyphs] [--data PATH] [--drawings 8000] [--epochs 12]
 """
@@ -35,8 +36,11 @@ from digit_recognizer.synthetic import hershey, outlines
 from digit_recognizer.synthetic.canvas_check import letters
 from digit_recognizer.synthetic.compose import LAYOUTS, compose
 from digit_recognizer.synthetic.ownership import ownership
+from digit_recognizer.synthetic.pen_numbers import PenNumbers
 from digit_recognizer.synthetic.sketches import FAMILIES, non_digits, pen_digit_strokes
+from digit_recognizer.training import pendigits
 from digit_recognizer.training.data import load_raw, split
+from digit_recognizer.training.writers import images as writer_images
 from tools.common import drawing_parser, fit_and_save, seeded
 
 # A whole digit: ≥ 90% of the candidate's ink is one digit's, and it holds ≥ 90% of that digit. Digit parts:
@@ -50,6 +54,8 @@ MEASURED_LETTERS = "".join(kind.removeprefix("letter_") for kind in FAMILIES["me
 MEASURED_LETTERS_ANY_CASE = MEASURED_LETTERS + MEASURED_LETTERS.swapcase()
 # Numbers of 1–4 digits, single digits twice as often: whole digits drawn alone are what most drawings hold.
 DIGITS_PER_DRAWING = (1, 1, 2, 3, 4)
+# The training writers' numbers are drawn with pens this wide (log-uniform), px.
+WRITER_PENS = (6.0, 40.0)
 # Pen-drawn digits are stretched sideways by a factor drawn log-uniformly from this range.
 PEN_STRETCH = (0.6, 2.0)
 # An upright bar: its ink's minor axis under this fraction of its major axis, tilted at most this many degrees.
@@ -118,9 +124,10 @@ def non_digit_pictures(sketches: int, glyphs: int, fonts_rounds: int, rng: np.ra
 
 
 def numbers(x: np.ndarray, y: np.ndarray, drawings: int, layout_and_count: Callable[[], tuple[str, int]],
-            rng: np.random.Generator) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+            rng: np.random.Generator, writers: PenNumbers | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Drawings of numbers and which digit owns each ink pixel: ``drawings`` composed from the digits ``x`` in
-    the layouts ``layout_and_count`` picks, then half as many drawn with clean pen strokes."""
+    the layouts ``layout_and_count`` picks, then half as many drawn with clean pen strokes, then half as many
+    again of ``writers``' pen digits if given, one writer per number, with pens of 6 to 40 px."""
     for _ in range(drawings):
         layout, count = layout_and_count()
         picks = rng.integers(0, len(x), count)
@@ -128,6 +135,10 @@ def numbers(x: np.ndarray, y: np.ndarray, drawings: int, layout_and_count: Calla
         yield drawing.image, drawing.owners
     for _ in range(drawings // 2):
         yield pen_number(rng.integers(0, 10, int(rng.choice(DIGITS_PER_DRAWING))), rng)
+    for _ in range(drawings // 2 if writers else 0):
+        layout, count = layout_and_count()
+        drawing = writers.draw(layout, count, rng, pen=float(np.exp(rng.uniform(*np.log(WRITER_PENS)))))
+        yield drawing.image, drawing.owners
 
 
 def collect(drawn: Iterable[tuple[np.ndarray, np.ndarray]], label: Labeller, negatives: Callable[[], list[np.ndarray]],
@@ -144,8 +155,8 @@ def collect(drawn: Iterable[tuple[np.ndarray, np.ndarray]], label: Labeller, neg
     return np.concatenate(batches), np.concatenate(labels)
 
 
-def examples(x: np.ndarray, y: np.ndarray, drawings: int, glyphs: bool,
-             rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def examples(x: np.ndarray, y: np.ndarray, drawings: int, glyphs: bool, rng: np.random.Generator,
+             writers: PenNumbers) -> tuple[np.ndarray, np.ndarray]:
     """Candidates from composed numbers, pen-drawn numbers and the fit family of non-digits (with ``glyphs``,
     as many hand-drawn Hershey glyphs and as many closed outlines too), labelled."""
     layouts = [layout for layout in LAYOUTS if layout != "tiny"]
@@ -159,7 +170,7 @@ def examples(x: np.ndarray, y: np.ndarray, drawings: int, glyphs: bool,
         return batch[[not upright_bar(image[..., 0]) for image in batch]]
 
     sketches = drawings // 3
-    return collect(numbers(x, y, drawings, layout_and_count, rng), label_candidates,
+    return collect(numbers(x, y, drawings, layout_and_count, rng, writers), label_candidates,
                    lambda: non_digit_pictures(sketches, sketches if glyphs else 0, 2, rng), candidates_but_bars, OTHER)
 
 
@@ -168,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--glyphs", action="store_true",
                    help=f"fit the verifier's second member ({VERIFIER_GLYPHS}.keras): hand-drawn Hershey glyphs "
                         "and closed outlines among the non-digits too")
+    options.add_pendigits(p)
     args = p.parse_args(argv)
     return options.command(lambda: train(args))
 
@@ -181,10 +193,12 @@ def train(args: argparse.Namespace) -> int:
     train_count = len(training)
     x, y = raw.x_train[:train_count], raw.y_train[:train_count]
     start = time.perf_counter()
-    drawn, drawn_labels = examples(x, y, args.drawings, args.glyphs, rng)
+    writer_digits, _ = pendigits.split(pendigits.load(args.pendigits))
+    drawn, drawn_labels = examples(x, y, args.drawings, args.glyphs, rng, PenNumbers(writer_digits))
     plain = training[rng.choice(train_count, 20_000, replace=False)]
-    images = np.concatenate([drawn, plain])
-    labels = np.concatenate([drawn_labels, np.full(len(plain), WHOLE, np.int64)])
+    redrawn, _ = writer_images(writer_digits, 2, args.seed)
+    images = np.concatenate([drawn, plain, redrawn])
+    labels = np.concatenate([drawn_labels, np.full(len(plain) + len(redrawn), WHOLE, np.int64)])
     made = time.perf_counter() - start
     name = VERIFIER_GLYPHS if args.glyphs else VERIFIER
     fit_and_save(args, name, build, VERIFIER_CLASSES, images, labels, made, rng)

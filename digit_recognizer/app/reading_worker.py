@@ -109,11 +109,10 @@ def _serve_one(shelf: ModelShelf, item: Request) -> Answer:
     try:
         reader = quiet_import(lambda: shelf.reader(item.model))
         if isinstance(item, Load):
-            # One blank image through the classifier, the verifier and the seeds (which judge a lone digit, the
-            # commonest first drawing) compiles their forward passes now, not at the first reading.
+            # One blank image through the classifier and the verifier compiles their forward passes now, not at
+            # the first reading.
             blank = np.zeros((1, *INPUT_SHAPE), np.float32)
             reader.verify(blank, reader.classify(blank))
-            reader.judge_dispute(blank)
             return Loaded(item.model, None, time.perf_counter() - start)
         image, min_size = item.picture()
         reading = read(reader, image, min_size=min_size)

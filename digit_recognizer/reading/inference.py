@@ -14,7 +14,6 @@ from digit_recognizer.reading.forward import log_probability
 from digit_recognizer.reading.reader import Reader
 from digit_recognizer.reading.result import Reading
 from digit_recognizer.reading.segment import Candidates, choose, propose
-from digit_recognizer.reading.verdict import DIGIT, FAR_AND_WHOLE_BELOW, UNSURE
 
 # A cut piece the verifier gives at least this P(not a digit) as a whole stays whole, however digit-like its parts:
 # of 0.97, 0.99 and 0.999, the most cautious, as the three rejected the fit family's non-digits alike (validation
@@ -37,7 +36,7 @@ def read(reader: Reader, image: np.ndarray, min_size: float | None = None) -> Re
     candidates = propose(image, min_size)
     if not len(candidates):
         empty = np.zeros((0,), np.float32)
-        return Reading(reader.name, [], candidates.batch, [], np.zeros((0, 10), np.float32), empty, empty, [], [], [],
+        return Reading(reader.name, [], candidates.batch, [], np.zeros((0, 10), np.float32), empty, empty, [],
                        reject_from=reader.reject_from, among_digits_from=reader.among_digits_from)
     total, reading = _best_reading(reader, candidates)
     # Two lines of one glyph each are also read as one glyph: a digit whose stroke broke far apart (a 2's arc above
@@ -67,11 +66,6 @@ def _best_reading(reader: Reader, candidates: Candidates) -> tuple[float, Readin
         chosen = scores.choose(keep_whole)
     total = float(np.sum(scores.of(chosen) + candidates.prior[chosen]))
     whole, probabilities = scores.whole, scores.probabilities
-    # Only items the verifier does not take for one whole digit can be rejected as far, or kept as near a digit
-    # though the verifier rejects them: the rest skip the score.
-    far, near = np.zeros(len(chosen), bool), np.zeros(len(chosen), bool)
-    doubtful = whole[chosen] < FAR_AND_WHOLE_BELOW
-    far[doubtful], near[doubtful] = reader.judge_novelty(candidates.batch[chosen][doubtful])
     reading = Reading(
         model=reader.name,
         boxes=[candidates.boxes[i] for i in chosen],
@@ -81,18 +75,9 @@ def _best_reading(reader: Reader, candidates: Candidates) -> tuple[float, Readin
         digit_probability=whole[chosen],
         other_probability=other[chosen],
         too_small=[bool(candidates.too_small[i]) for i in chosen],
-        far_from_digits=far.tolist(),
-        near_a_digit=near.tolist(),
         reject_from=reader.reject_from,
         among_digits_from=reader.among_digits_from,
     )
-    # Only an item that passes as a digit with no digit beside it on its line can be rejected for the seeds'
-    # disagreement: a drawing of a number seldom pays for it.
-    alone = [index for index, (status, beside) in enumerate(zip(reading.status, reading.beside_a_digit(), strict=True))
-             if status in (DIGIT, UNSURE) and not beside]
-    disputed = np.zeros(len(chosen), bool)
-    disputed[alone] = reader.judge_dispute(reading.batch[alone])
-    reading.disputed = disputed.tolist()
     return total, reading
 
 

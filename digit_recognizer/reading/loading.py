@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,10 +24,7 @@ from digit_recognizer.catalog import (
 from digit_recognizer.errors import UserError
 from digit_recognizer.geometry import INPUT_SHAPE
 from digit_recognizer.reading.calibration import load_temperatures
-from digit_recognizer.reading.dispute import stacked
 from digit_recognizer.reading.forward import predict
-from digit_recognizer.reading.novelty import FEATURES_MODEL, NOVELTY_FILENAME, Novelty
-from digit_recognizer.reading.novelty import load as load_novelty
 from digit_recognizer.reading.preprocess import WIDE_SHAPE
 from digit_recognizer.reading.reader import Reader
 
@@ -107,7 +103,6 @@ class ModelShelf:
     models_dir: Path
     names: tuple[str, ...] = tuple(DISPLAY_NAMES)
     _loaded: dict[str, keras.Model] = field(default_factory=dict)
-    _novelty: Novelty | None = None
     _errors: dict[str, str] = field(default_factory=dict)
 
     def available(self) -> list[str]:
@@ -157,10 +152,9 @@ class ModelShelf:
             self._loaded[ENSEMBLE] = keras.Model(inputs, outputs, name=ENSEMBLE)
         return self._loaded[ENSEMBLE]
 
-    def reader(self, name: str, with_novelty: bool = True) -> Reader:
+    def reader(self, name: str) -> Reader:
         """The named classifier (or the ensemble, uncalibrated) with its calibration, the verifier (which every
-        reading needs), the digit counter and the string reader if trained and, unless told not to (while the
-        novelty score is being fitted), the novelty score and the seeds whose disagreement rejects."""
+        reading needs), and the digit counter and the string reader if trained."""
         try:
             temperatures = load_temperatures(self.models_dir)
         except UserError as error:
@@ -170,23 +164,7 @@ class ModelShelf:
                    else None)
         strings = (self.get(STRINGS, STRING_OUTPUTS, (*WIDE_SHAPE, 1)) if self.path(STRINGS).is_file()
                    else None)
-        return Reader(name, model, self.verifier(), temperatures.get(name, 1.0),
-                      novelty=self.novelty() if with_novelty else None, counter=counter, strings=strings,
-                      seeds=self.seeds() if with_novelty else None)
-
-    def seeds(self) -> keras.Model | None:
-        """Every ensemble member's probabilities side by side, for their disagreement (``reading.dispute``); None
-        without collected seeds, and, reported once, when one cannot be loaded."""
-        import keras
-
-        key = f"{ENSEMBLE} seeds"
-        if key not in self._loaded and key not in self._errors and self.ensemble_members():
-            try:
-                self._loaded[key] = stacked(self._members(), keras.Input(INPUT_SHAPE, name="image"))
-            except UserError as error:
-                self._errors[key] = str(error)
-                print(f"{error} Until then the seeds' disagreement rejects nothing.", file=sys.stderr)
-        return self._loaded.get(key)
+        return Reader(name, model, self.verifier(), temperatures.get(name, 1.0), counter=counter, strings=strings)
 
     def verifier(self) -> keras.Model:
         """The verifier, read as a pair with its glyph-fitted member when that is there."""
@@ -197,17 +175,3 @@ class ModelShelf:
             names = [VERIFIER, VERIFIER_GLYPHS] if self.path(VERIFIER_GLYPHS).is_file() else [VERIFIER]
             self._loaded[key] = pair([self.get(name, outputs=len(VERIFIER_CLASSES)) for name in names])
         return self._loaded[key]
-
-    def novelty(self) -> Novelty | None:
-        """The novelty score beside every model, once fitted (``models/novelty.npz`` and the Best CNN present).
-        One that cannot serve (unreadable, or fitted on a Best CNN since retrained) is reported once, and the
-        verifier decides alone: a stale score would call most unusual digits far."""
-        path = self.models_dir / NOVELTY_FILENAME
-        if self._novelty is None and NOVELTY_FILENAME not in self._errors and path.is_file() and (
-                FEATURES_MODEL in self.available()):
-            try:
-                self._novelty = load_novelty(path, self.get(FEATURES_MODEL))
-            except UserError as error:
-                self._errors[NOVELTY_FILENAME] = str(error)
-                print(f"{error} Until then the verifier alone decides what is not a digit.", file=sys.stderr)
-        return self._novelty

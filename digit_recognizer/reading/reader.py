@@ -9,9 +9,7 @@ import numpy as np
 
 from digit_recognizer.catalog import COUNTER_CLASSES, OTHER, WHOLE
 from digit_recognizer.reading.calibration import apply_temperature
-from digit_recognizer.reading.dispute import DISPUTED_FROM, disagreement
 from digit_recognizer.reading.forward import log_probability, predict
-from digit_recognizer.reading.novelty import Novelty
 from digit_recognizer.reading.verdict import AMONG_DIGITS_FROM, NOT_A_DIGIT_FROM
 
 if TYPE_CHECKING:
@@ -31,8 +29,8 @@ STRINGS_WEIGHT = 1.0
 
 @dataclass(frozen=True)
 class Reader:
-    """A digit classifier with what makes its answers honest: its calibration, the digit verifier and the
-    novelty score."""
+    """A digit classifier with what makes its answers honest: its calibration and the digit verifier, and the
+    counter and string reader that help cut touching digits."""
 
     name: str
     model: keras.Model
@@ -40,12 +38,10 @@ class Reader:
     temperature: float = 1.0
     reject_from: float = NOT_A_DIGIT_FROM
     among_digits_from: float = AMONG_DIGITS_FROM
-    novelty: Novelty | None = None
     counter: keras.Model | None = None
     count_weight: float = COUNT_WEIGHT
     strings: keras.Model | None = None
     strings_weight: float = STRINGS_WEIGHT
-    seeds: keras.Model | None = None
 
     def read_strings(self, wide: np.ndarray) -> np.ndarray | None:
         """Per cut piece, the string reader's weighted log P(class) of each digit of a reading as 2, 3 or 4
@@ -77,15 +73,3 @@ class Reader:
             return confidence, 1 - confidence
         verdict = predict(self.verifier, batch)
         return verdict[:, WHOLE], verdict[:, OTHER]
-
-    def judge_novelty(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per image: whether the novelty score puts it far from every digit, and near one (never, without one)."""
-        if self.novelty is None or not len(batch):
-            return np.zeros(len(batch), bool), np.zeros(len(batch), bool)
-        return self.novelty.judge(predict(self.novelty.features, batch))
-
-    def judge_dispute(self, batch: np.ndarray) -> np.ndarray:
-        """Per image: whether the recommended models' seeds disagree about it (never, without them)."""
-        if self.seeds is None or not len(batch):
-            return np.zeros(len(batch), bool)
-        return disagreement(predict(self.seeds, batch)) >= DISPUTED_FROM

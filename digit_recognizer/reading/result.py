@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -36,13 +36,9 @@ class Reading:
     digit_probability: np.ndarray  # (k,): the verifier's P(one whole digit)
     other_probability: np.ndarray  # (k,): the verifier's P(not a digit)
     too_small: list[bool]
-    far_from_digits: list[bool]
-    near_a_digit: list[bool]
     threshold: float = UNSURE_BELOW
     reject_from: float = NOT_A_DIGIT_FROM
     among_digits_from: float = AMONG_DIGITS_FROM
-    # Per item: the seeds disagree about it; judged only for items that pass as digits with no digit beside them.
-    disputed: list[bool] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.boxes)
@@ -58,11 +54,10 @@ class Reading:
     @property
     def evidence(self) -> list[Evidence]:
         """What the verdict weighs for each item."""
-        disputed = self.disputed or [False] * len(self)
-        return [Evidence(small, confidence, float(whole), float(other), box.w > TOO_FLAT * box.h, far, near, dispute)
-                for small, confidence, whole, other, box, far, near, dispute in zip(
+        return [Evidence(small, confidence, float(whole), float(other), box.w > TOO_FLAT * box.h)
+                for small, confidence, whole, other, box in zip(
                     self.too_small, self.confidences, self.digit_probability, self.other_probability, self.boxes,
-                    self.far_from_digits, self.near_a_digit, disputed, strict=True)]
+                    strict=True)]
 
     @property
     def thresholds(self) -> Thresholds:

@@ -1,7 +1,7 @@
 """The verdict on each item of a reading, in one place: a digit, unsure, not a digit, or too small.
 
 Every item carries its evidence: its size, the classifier's calibrated confidence, the verifier's P(one whole
-digit) and P(not a digit), its shape, the novelty score's far and near, and the seeds' disagreement. The rules of
+digit) and P(not a digit), and its shape. The rules of
 :data:`RULES` are tried in order and the first that applies decides, with the reason shown to the person; an
 item no rule catches is a digit. One fact comes from the item's line: whether another item there passes as a
 digit on its own (the first rules, judged at ``reject_from``), since people write digits beside digits.
@@ -30,14 +30,6 @@ AMONG_DIGITS_FROM = 0.99
 # A digit is never much wider than it is tall: of MNIST's 48,000 training digits 99.99% are under 2.05 times as
 # wide as tall, the widest 2.5 times. An item over this many times as wide as tall is a dash, an underline, a wave.
 TOO_FLAT = 3.0
-# An item far from every digit by the novelty score (a plus, a letter a) is not a digit unless the verifier takes
-# it for one whole digit with at least this probability: an unusual but complete digit is far from MNIST too.
-FAR_AND_WHOLE_BELOW = 0.5
-# The novelty score's *near a digit* keeps an item the verifier rejects (an unusual digit) only while the verifier
-# is under this P(not a digit): of 0.999, 0.9999, 0.99999 and 0.999999, the lowest at which no MNIST layout of
-# validation drawings reads worse than with *near* always deciding (Best CNN; other writers lose one number in
-# 1,200; measured non-digits 78.7% → 88.5, 88.1, 87.3, 85.8%). Closed outlines (a diamond, a cloud) lie near a 0.
-NEAR_YIELDS_FROM = 0.999999
 
 @dataclass(frozen=True)
 class Evidence:
@@ -48,9 +40,6 @@ class Evidence:
     whole: float  # the verifier's P(one whole digit)
     other: float  # the verifier's P(not a digit)
     flat: bool  # over TOO_FLAT times as wide as tall
-    far: bool  # the novelty score puts it far from every digit
-    near: bool  # the novelty score puts it near a digit
-    disputed: bool = False  # the recommended models' seeds disagree about it
 
 
 @dataclass(frozen=True)
@@ -73,10 +62,9 @@ class Rule:
 
 
 def _verifier_rejects(item: Evidence, beside_a_digit: bool, limits: Thresholds) -> bool:
-    """The verifier is sure enough it is no digit: surer beside a digit, and all but certain when the novelty score
-    puts it near one."""
+    """The verifier is sure enough it is no digit, and surer beside a digit."""
     needed = max(limits.reject_from, limits.among_digits_from) if beside_a_digit else limits.reject_from
-    return item.other >= needed and (not item.near or item.other >= NEAR_YIELDS_FROM)
+    return item.other >= needed
 
 
 RULES: tuple[Rule, ...] = (
@@ -86,16 +74,11 @@ RULES: tuple[Rule, ...] = (
     Rule(NOT_A_DIGIT, lambda item: f"{item.other:.0%} sure", _verifier_rejects),
     # 3. A dash, an underline, a wave.
     Rule(NOT_A_DIGIT, lambda item: "too flat for a digit", lambda item, beside, limits: item.flat),
-    # 4. Far from every digit by the novelty score, and not taken for a whole digit.
-    Rule(NOT_A_DIGIT, lambda item: "unlike every digit",
-         lambda item, beside, limits: item.far and item.whole < FAR_AND_WHOLE_BELOW),
-    # 5. The seeds of the recommended models disagree about a lone item (judged only with no digit beside it).
-    Rule(NOT_A_DIGIT, lambda item: "the models disagree about it", lambda item, beside, limits: item.disputed),
-    # 6. A digit, but which one is doubtful: shown as "?" and the best guess.
+    # 4. A digit, but which one is doubtful: shown as "?" and the best guess.
     Rule(UNSURE, lambda item: "", lambda item, beside, limits: item.confidence < limits.unsure_below),
 )
 # The rules that say an item is no digit by itself: an item that passes them passes as a digit on its own.
-ON_ITS_OWN = RULES[1:4]
+ON_ITS_OWN = RULES[1:3]
 
 
 def passes_alone(item: Evidence, limits: Thresholds) -> bool:

@@ -16,7 +16,7 @@ from digit_recognizer.outputs.paths import REPO_ROOT
                                     "benchmarks.precision_accuracy", "benchmarks.ranking", "benchmarks.training_speed",
                                     "benchmarks.step_bound",
                                     "tools.calibrate", "tools.train_verifier", "tools.train_counter",
-                                    "tools.train_strings", "tools.fit_novelty"])
+                                    "tools.train_strings"])
 def test_a_missing_data_file_is_one_sentence(module: str, tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", module, "--data", str(tmp_path / "missing.npz"),
                              "--out-dir", str(tmp_path)], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)

@@ -14,7 +14,7 @@ def reading(labels: list[int], lines: list[int], other: list[float]) -> Reading:
     n = len(labels)
     return Reading("best", [Box(120 * i, 100 * line, 60, 90) for i, line in enumerate(lines)],
                    np.zeros((n, 28, 28, 1), np.float32), lines, np.eye(10, dtype=np.float32)[labels],
-                   np.full(n, 0.9), np.array(other), [False] * n, [False] * n, [False] * n)
+                   np.full(n, 0.9), np.array(other), [False] * n)
 
 
 def test_a_digit_read_right_and_rejected_counts_as_read_right_but_rejected() -> None:

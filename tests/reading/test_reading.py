@@ -145,7 +145,7 @@ def judged(other: list[float], lines: list[int], too_small: list[bool] | None = 
     n = len(other)
     return Reading("best", [Box(120 * i, 100 * line, 60, 90) for i, line in enumerate(lines)],
                    np.zeros((n, 28, 28, 1), np.float32), lines, np.eye(10, dtype=np.float32)[[4] * n],
-                   np.full(n, 0.9), np.array(other), too_small or [False] * n, [False] * n, [False] * n).status
+                   np.full(n, 0.9), np.array(other), too_small or [False] * n).status
 
 
 def test_a_digit_among_digits_is_rejected_only_when_the_verifier_is_all_but_sure() -> None:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from digit_recognizer.reading import verdict
 from digit_recognizer.reading.verdict import DIGIT, NOT_A_DIGIT, TOO_SMALL, UNSURE, Evidence, Thresholds, judge
 
-DIGIT_LIKE = Evidence(too_small=False, confidence=0.99, whole=0.95, other=0.01, flat=False, far=False, near=False)
+DIGIT_LIKE = Evidence(too_small=False, confidence=0.99, whole=0.95, other=0.01, flat=False)
 LIMITS = Thresholds()
 
 
@@ -24,28 +24,14 @@ def test_each_rule_gives_its_verdict_and_reason() -> None:
     assert alone(replace(DIGIT_LIKE, too_small=True)) == (TOO_SMALL, "draw it bigger")
     assert alone(replace(DIGIT_LIKE, other=0.8)) == (NOT_A_DIGIT, "80% sure")
     assert alone(replace(DIGIT_LIKE, flat=True)) == (NOT_A_DIGIT, "too flat for a digit")
-    far = replace(DIGIT_LIKE, far=True, whole=verdict.FAR_AND_WHOLE_BELOW - 0.1)
-    assert alone(far) == (NOT_A_DIGIT, "unlike every digit")
-    assert alone(replace(DIGIT_LIKE, disputed=True)) == (NOT_A_DIGIT, "the models disagree about it")
 
 
 def test_the_first_rule_that_applies_decides() -> None:
-    everything = replace(DIGIT_LIKE, too_small=True, other=0.9, flat=True, far=True, whole=0.0, disputed=True,
-                         confidence=0.1)
+    everything = replace(DIGIT_LIKE, too_small=True, other=0.9, flat=True, whole=0.0, confidence=0.1)
     assert alone(everything)[0] == TOO_SMALL
     assert alone(replace(everything, too_small=False)) == (NOT_A_DIGIT, "90% sure")
     assert alone(replace(everything, too_small=False, other=0.0)) == (NOT_A_DIGIT, "too flat for a digit")
     assert [rule.verdict for rule in verdict.RULES][-1] == UNSURE
-
-
-def test_a_far_item_the_verifier_takes_for_a_whole_digit_is_kept() -> None:
-    assert alone(replace(DIGIT_LIKE, far=True, whole=verdict.FAR_AND_WHOLE_BELOW))[0] == DIGIT
-
-
-def test_near_a_digit_overrules_the_verifier_unless_it_is_all_but_certain() -> None:
-    near = replace(DIGIT_LIKE, near=True)
-    assert alone(replace(near, other=0.99))[0] == DIGIT
-    assert alone(replace(near, other=verdict.NEAR_YIELDS_FROM))[0] == NOT_A_DIGIT
 
 
 def test_beside_a_digit_the_verifier_must_be_surer() -> None:
