@@ -40,7 +40,8 @@ def test_labels_stay_on_the_canvas() -> None:
 
 
 def test_annotate_draws_the_reading_in_colour(models_dir: Path) -> None:
-    from digit_recognizer.reading.inference import ModelShelf, read
+    from digit_recognizer.reading.inference import read
+    from digit_recognizer.reading.loading import ModelShelf
 
     grey = render_strokes(s.seven(100) + s.one(380))
     reading = read(ModelShelf(models_dir).reader("cnn"), grey)

@@ -51,7 +51,7 @@ def test_deskewed_model_loads_safely_in_a_fresh_process(tmp_path: Path, mnist: R
     np.save(tmp_path / "images.npy", images)
     np.save(tmp_path / "expected.npy", model.predict(images, verbose=0))
     script = (
-        "import sys, numpy as np; from pathlib import Path; from digit_recognizer.reading.inference import load_model; "
+        "import sys, numpy as np; from pathlib import Path; from digit_recognizer.reading.loading import load_model; "
         "d = Path(sys.argv[1]); m = load_model(d / 'best_deskew.keras', 'best_deskew'); "
         "np.testing.assert_allclose(m.predict(np.load(d / 'images.npy'), verbose=0), np.load(d / 'expected.npy'), "
         "atol=1e-5); print('ok')"

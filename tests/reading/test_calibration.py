@@ -76,7 +76,7 @@ def test_apply_temperature_keeps_every_answer_and_gives_distributions() -> None:
 
 
 def test_shipped_cnn_is_honest_after_scaling(mnist: RawMnist, models_dir: Path) -> None:
-    from digit_recognizer.reading.inference import load_model
+    from digit_recognizer.reading.loading import load_model
 
     # T is fitted on the whole validation split, as the tool does (3 s for the CNN): fitted on 2,000 images it
     # wanders (0.70-0.96 over the six 2,000-image chunks) and the first chunk's T raises the NLL on these test images.

@@ -65,7 +65,8 @@ def test_unknown_kind_or_family_is_refused_with_the_valid_names() -> None:
 
 def test_pen_drawn_digits_are_read_as_themselves(models_dir: Path) -> None:
     """The clean-stroke digits the verifier learns from are real digits: the shipped CNN reads them."""
-    from digit_recognizer.reading.inference import ModelShelf, predict
+    from digit_recognizer.reading.forward import predict
+    from digit_recognizer.reading.loading import ModelShelf
     from digit_recognizer.reading.segment import propose
 
     model = ModelShelf(models_dir).get("cnn")

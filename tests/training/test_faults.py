@@ -133,7 +133,7 @@ def test_a_cluster_listing_a_worker_as_a_string_is_refused() -> None:
 def test_an_unbuilt_model_file_is_refused_with_the_fix(tmp_path: Path) -> None:
     import keras
 
-    from digit_recognizer.reading.inference import load_model
+    from digit_recognizer.reading.loading import load_model
 
     keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")]).save(
         tmp_path / "cnn.keras")
