@@ -11,6 +11,7 @@ import platform
 import statistics
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -37,6 +38,23 @@ def parser(description: str) -> argparse.ArgumentParser:
     p.add_argument("--out-dir", type=Path, default=REPO_ROOT / PLOTS_DIRNAME, help="where results are written")
     p.add_argument("--seed", type=options.seed, default=0)
     return p
+
+
+def add_thresholds(p: argparse.ArgumentParser) -> None:
+    """The verdict's thresholds as options, for choosing them on tuning drawings."""
+    p.add_argument("--unsure-below", type=options.probability, default=None,
+                   help="a digit is shown unsure below this calibrated confidence (default: the app's)")
+    p.add_argument("--reject-from", type=options.probability, default=None,
+                   help="'not a digit' from this probability on (default: the app's)")
+    p.add_argument("--among-digits-from", type=options.probability, default=None,
+                   help="the same for an item on a line where another item passes as a digit (default: the app's)")
+
+
+def with_thresholds(readers: dict[str, Reader], args: argparse.Namespace) -> dict[str, Reader]:
+    """The readers with the thresholds given on the command line, the app's for the rest."""
+    given = {key: getattr(args, key) for key in ("unsure_below", "reject_from", "among_digits_from")
+             if getattr(args, key) is not None}
+    return {name: replace(reader, **given) for name, reader in readers.items()}
 
 
 def load_models(args: argparse.Namespace) -> dict:

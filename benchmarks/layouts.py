@@ -24,7 +24,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from benchmarks.common import load_readers, parser, save
+from benchmarks.common import add_thresholds, load_readers, parser, save, with_thresholds
 from digit_recognizer import options
 from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE, Stroke, render_strokes
 from digit_recognizer.reading.inference import read
@@ -121,10 +121,7 @@ def main() -> None:
     p.add_argument("--reject-by", choices=REJECT_BY, default=REJECT_BY[0],
                    help="what decides 'not a digit': the verifier (as the app), or the classifier's own calibrated "
                         "confidence, which then also steers the segmentation (the method it is compared with)")
-    p.add_argument("--reject-from", type=options.probability, default=None,
-                   help="'not a digit' from this probability on (default: the app's)")
-    p.add_argument("--among-digits-from", type=options.probability, default=None,
-                   help="the same for an item on a line where another item passes as a digit (default: the app's)")
+    add_thresholds(p)
     args = p.parse_args()
     rng = np.random.default_rng(args.seed)
     mnist_x, mnist_y = source_digits(args.data, args.source)
@@ -145,9 +142,7 @@ def main() -> None:
     readers = load_readers(args)
     if args.reject_by == "confidence":
         readers = {name: replace(reader, verifier=None) for name, reader in readers.items()}
-    thresholds = {key: value for key, value in (("reject_from", args.reject_from),
-                                                 ("among_digits_from", args.among_digits_from)) if value is not None}
-    readers = {name: replace(reader, **thresholds) for name, reader in readers.items()}
+    readers = with_thresholds(readers, args)
     first = next(iter(readers.values()))
     results["reject_by"] = args.reject_by
     results["reject_from"], results["among_digits_from"] = first.reject_from, first.among_digits_from

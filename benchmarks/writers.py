@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from benchmarks.common import cpu_name, load_readers, parser, save
+from benchmarks.common import add_thresholds, cpu_name, load_readers, parser, save, with_thresholds
 from benchmarks.layouts import score
 from digit_recognizer import options
 from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE, render_strokes
@@ -131,6 +131,7 @@ def main() -> None:
                    help=f"non-digit drawings per sketch family (default: {NON_DIGITS})")
     p.add_argument("--stages", choices=tuple(STAGES), default="app",
                    help="the reading layer as the app has it, or with parts taken away")
+    add_thresholds(p)
     args = p.parse_args()
     train, measure = pendigits.split(pendigits.load(args.pendigits))
     digits = measure if args.writers == "measure" else train
@@ -138,7 +139,7 @@ def main() -> None:
     cases = {name: writers_drawings(digits, case, args.per_case, rng) for name, case in CASES.items()}
     sketches = {family: [render_strokes(strokes) for _, strokes in non_digits(family, args.non_digits, rng)]
                 for family in FAMILIES}
-    readers = {name: without(reader, args.stages) for name, reader in load_readers(args).items()}
+    readers = {name: without(reader, args.stages) for name, reader in with_thresholds(load_readers(args), args).items()}
     results: dict = {"cpu": cpu_name(), "writers": args.writers, "per_case": args.per_case, "stages": args.stages,
                      "models": {}}
     lines = [f"Pen digits of the {(args.writers == 'measure' and 'measuring') or 'training'} writers "

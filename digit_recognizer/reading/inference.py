@@ -37,7 +37,8 @@ def read(reader: Reader, image: np.ndarray, min_size: float | None = None) -> Re
     if not len(candidates):
         empty = np.zeros((0,), np.float32)
         return Reading(reader.name, [], candidates.batch, [], np.zeros((0, 10), np.float32), empty, empty, [],
-                       reject_from=reader.reject_from, among_digits_from=reader.among_digits_from)
+                       threshold=reader.unsure_below, reject_from=reader.reject_from,
+                       among_digits_from=reader.among_digits_from)
     total, reading = _best_reading(reader, candidates)
     # Two lines of one glyph each are also read as one glyph: a digit whose stroke broke far apart (a 2's arc above
     # its base, a 5's bar lifted off up to its right) reads better whole than its parts do; two digits do not.
@@ -75,6 +76,7 @@ def _best_reading(reader: Reader, candidates: Candidates) -> tuple[float, Readin
         digit_probability=whole[chosen],
         other_probability=other[chosen],
         too_small=[bool(candidates.too_small[i]) for i in chosen],
+        threshold=reader.unsure_below,
         reject_from=reader.reject_from,
         among_digits_from=reader.among_digits_from,
     )

@@ -10,7 +10,7 @@ import numpy as np
 from digit_recognizer.catalog import COUNTER_CLASSES, OTHER, WHOLE
 from digit_recognizer.reading.calibration import apply_temperature
 from digit_recognizer.reading.forward import log_probability, predict
-from digit_recognizer.reading.verdict import AMONG_DIGITS_FROM, NOT_A_DIGIT_FROM
+from digit_recognizer.reading.verdict import AMONG_DIGITS_FROM, NOT_A_DIGIT_FROM, UNSURE_BELOW
 
 if TYPE_CHECKING:
     import keras
@@ -36,6 +36,7 @@ class Reader:
     model: keras.Model
     verifier: keras.Model | None = None
     temperature: float = 1.0
+    unsure_below: float = UNSURE_BELOW
     reject_from: float = NOT_A_DIGIT_FROM
     among_digits_from: float = AMONG_DIGITS_FROM
     counter: keras.Model | None = None

@@ -64,8 +64,9 @@ def run(config: RunConfig) -> str:
             _notice(f"{title}: resuming after epoch {done} of {recipe.epochs}")
         # This process's share of the training and validation images (all of them on one machine), with the
         # training writers' pen digits for a recipe that learns from them.
-        shard = placement.shard(with_writers(splits, recipe.writers, config.seed, config.pendigits, config.limit)
-                                if recipe.writers else splits)
+        taught = (with_writers(splits, recipe.writers, config.seed, config.pendigits, config.limit)
+                  if recipe.writers else splits)
+        shard = placement.shard(taught)
         with placement.scope():
             model = catalog.build(name)
             if placement.is_chief:  # the only one that writes; another worker's --output-dir may not exist
@@ -77,7 +78,7 @@ def run(config: RunConfig) -> str:
         trained = replace(trained, model=placement.local_copy(trained.model, partial(catalog.build, name)))
         evaluation = evaluate(trained, splits)
         write_outputs(name, trained, evaluation, config)
-        records[name] = record(trained, evaluation, recipe, config, splits) | {
+        records[name] = record(trained, evaluation, recipe, config, taught) | {
             "precision": policy, "strategy": config.strategy, "replicas": placement.replicas,
             "workers": placement.workers, "versions": versions}
         results.save(records, config.results_json, config.results_md)
@@ -104,14 +105,14 @@ def write_outputs(name: str, trained: TrainingRun, evaluation: Evaluation, confi
     artifacts.write_text(plots_dir / f"{name}_summary.txt", artifacts.summary_text(trained.model))
 
 
-def record(trained: TrainingRun, evaluation: Evaluation, recipe: Recipe, config: RunConfig, splits: Splits) -> dict:
-    """One row of ``results.json``."""
+def record(trained: TrainingRun, evaluation: Evaluation, recipe: Recipe, config: RunConfig, taught: Splits) -> dict:
+    """One row of ``results.json`` (``taught``: the splits the model trained on, writers' digits included)."""
     model: keras.Model = trained.model
     return {
         **evaluation.metrics,
         "train_seconds": round(trained.seconds, 2),
         # Training images seen per second of training (epochs × training images / seconds).
-        "train_img_per_s": round(len(trained.history.get("loss", [])) * splits.sizes()["train"] / trained.seconds, 1)
+        "train_img_per_s": round(len(trained.history.get("loss", [])) * taught.sizes()["train"] / trained.seconds, 1)
         if trained.seconds else None,
         "parameters": int(model.count_params()),
         **recipe.as_record(),
@@ -122,7 +123,7 @@ def record(trained: TrainingRun, evaluation: Evaluation, recipe: Recipe, config:
         "fused_adam": config.fused_adam,
         "matmul_gradients": config.matmul_gradients,
         "fused_batch_norm": config.fused_batch_norm,
-        "sizes": splits.sizes(),
+        "sizes": taught.sizes(),
     }
 
 

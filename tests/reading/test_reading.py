@@ -19,7 +19,7 @@ from digit_recognizer.reading.loading import ModelShelf
 from digit_recognizer.reading.preprocess import ink_mask, to_grey, to_ink
 from digit_recognizer.reading.reader import Reader
 from digit_recognizer.reading.result import Reading
-from digit_recognizer.reading.verdict import AMONG_DIGITS_FROM, DIGIT, NOT_A_DIGIT, NOT_A_DIGIT_FROM, TOO_SMALL
+from digit_recognizer.reading.verdict import AMONG_DIGITS_FROM, DIGIT, NOT_A_DIGIT, NOT_A_DIGIT_FROM, TOO_SMALL, UNSURE
 from digit_recognizer.synthetic import strokes as s
 from digit_recognizer.synthetic.compose import compose
 from digit_recognizer.synthetic.sketches import sketch
@@ -193,3 +193,12 @@ def test_numbers_by_unseen_writers(best: Reader, mnist: RawMnist, layout: str, a
         drawing = compose(mnist.x_test[picks], mnist.y_test[picks], layout, rng)
         right.append(read(best, drawing.image, MIN_DIGIT_SIZE).line_texts == drawing.lines)
     assert np.mean(right) >= at_least
+
+
+def test_the_readers_unsure_threshold_decides_what_is_shown_unsure(best: Reader) -> None:
+    """The reader's threshold reaches every reading: a clear "47" is two digits at the app's threshold, and shown
+    unsure once the reader asks for more confidence than any answer has."""
+    drawing = s.four(150, 100, 150) + s.seven(330, 100, 150)
+    assert read_strokes(best, drawing).status == [DIGIT, DIGIT]
+    doubting = read_strokes(replace(best, unsure_below=1.01), drawing)
+    assert doubting.line_texts == ["47"] and doubting.status == [UNSURE, UNSURE]
