@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint clean
+.PHONY: setup run test lint export clean
 
 setup: $(STAMP)
 
@@ -12,6 +12,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m tools.export_models
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -19,6 +20,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# After training new models: the app and `predict` read with networks exported from them.
+export: $(STAMP)
+	$(BIN)/python -m tools.export_models
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

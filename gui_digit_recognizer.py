@@ -124,6 +124,8 @@ class DigitApp:
         self.picture: Path | None = None
         self.reading: Reading | None = None
         self.loaded: set[str] = set()
+        self.failed: set[str] = set()
+        self._preloading = False
         self.latest: dict[str, int] = {}
         self.compare_rows: dict[str, tk.StringVar] = {}
         self._previews: list[ImageTk.PhotoImage] = []
@@ -155,6 +157,9 @@ class DigitApp:
                                       wraplength=CANVAS_WIDTH)
         self.status_label.grid(row=2, column=0, sticky="ew", pady=(6, 0))
         left.bind("<Configure>", lambda event: self.status_label.configure(wraplength=max(200, event.width - 16)))
+        # What still loads in the background; the row is there from the start, so nothing moves when it empties.
+        self.progress = tk.StringVar(value=" ")
+        ttk.Label(left, textvariable=self.progress, foreground="#777").grid(row=3, column=0, sticky="w")
 
         right = ttk.Frame(root, padding=8, width=PANEL_WIDTH)
         right.grid(row=0, column=1, sticky="ns")
@@ -406,11 +411,28 @@ class DigitApp:
         self.loaded.add(answer.model)
         if answer.model == self.model.get() and self.status.get().startswith("Loading"):
             self.status.set(f"{DISPLAY_NAMES[answer.model]} is ready ({answer.seconds:.1f} s). " + self.hint)
+        if answer.notice and not self._preloading:
+            self.status.set(answer.notice)
+        self._preload()
         if self.report_layout:
             print(json.dumps({"event": "loaded", "model": answer.model, "seconds": answer.seconds,
                               "worst_stall_ms": self.heartbeat.worst_ms}), flush=True)
 
+    def _preload(self) -> None:
+        """Once a model has loaded, every other one loads in the background, so that "Compare all" has them."""
+        models = self._compare_models()
+        if not self._preloading:
+            self._preloading = True
+            for name in models:
+                if name not in self.loaded and name != self.model.get():
+                    self.worker.load(name)
+        done = [name for name in models if name in self.loaded or name in self.failed]
+        waiting = [name for name in models if name not in done]
+        self.progress.set(f"Loading {title(waiting[0])} in the background ({len(done)} of {len(models)} models "
+                          "ready)…" if waiting else " ")
+
     def _failed(self, name: str, error: str) -> None:
+        self.failed.add(name)
         if name in self.buttons:
             self.buttons[name].state(["disabled"])
         self.loaded.discard(name)
@@ -418,6 +440,7 @@ class DigitApp:
             self.status.set(error)
         if name in self.compare_rows:
             self.compare_rows[name].set(f"{title(name)}: cannot load")
+        self._preload()
 
     def _done(self, answer: Done) -> None:
         if answer.error:
@@ -429,6 +452,7 @@ class DigitApp:
             return
         reading = answer.reading
         self.loaded.add(answer.model)
+        self._preload()
         if answer.model in self.compare_rows:
             said = answer_text(reading).replace("\n", " / ") if reading.boxes else "—"
             self.compare_rows[answer.model].set(f"{title(answer.model)}: {said}")

@@ -17,6 +17,7 @@ import numpy as np
 
 from benchmarks.common import load_readers, parser, save
 from digit_recognizer import options
+from digit_recognizer.reading.forward import predict
 from digit_recognizer.reading.inference import read
 from digit_recognizer.reading.verdict import NOT_A_DIGIT
 from digit_recognizer.synthetic.canvas_check import draw_large
@@ -34,7 +35,7 @@ def main() -> None:
     results: dict = {"digits": len(x), "models": {}}
     rows = []
     for name, reader in load_readers(args).items():
-        original = float(np.mean(reader.model.predict(normalise(x), verbose=0).argmax(1) == y))
+        original = float(np.mean(predict(reader.model, normalise(x)).argmax(1) == y))
         right, rejected, items = np.zeros(len(x), bool), np.zeros(len(x), bool), np.zeros(len(x), int)
         start = time.perf_counter()
         for index, canvas in enumerate(canvases):

@@ -58,8 +58,8 @@ def with_thresholds(readers: dict[str, Reader], args: argparse.Namespace) -> dic
 
 
 def load_models(args: argparse.Namespace) -> dict:
-    """The requested shipped models; a missing one is reported and skipped."""
-    return _load(args, ModelShelf.get)
+    """The requested shipped models as Keras models; a missing one is reported and skipped."""
+    return _load(args, ModelShelf.get, runtime="keras")
 
 
 def load_readers(args: argparse.Namespace) -> dict[str, Reader]:
@@ -67,8 +67,8 @@ def load_readers(args: argparse.Namespace) -> dict[str, Reader]:
     return _load(args, ModelShelf.reader)
 
 
-def _load(args: argparse.Namespace, load: Callable[[ModelShelf, str], T]) -> dict[str, T]:
-    shelf = ModelShelf(args.models_dir)
+def _load(args: argparse.Namespace, load: Callable[[ModelShelf, str], T], runtime: str = "auto") -> dict[str, T]:
+    shelf = ModelShelf(args.models_dir, runtime=runtime)
     loaded = {}
     for name in args.models:
         try:

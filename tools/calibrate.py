@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> None:
     record = read_calibration(args.models_dir)
     report_path = args.out_dir / f"{REPORT_STEM}.json"
     rows = read_record(report_path, lambda data: dict(data["models"]), {})
-    shelf = ModelShelf(args.models_dir)
+    shelf = ModelShelf(args.models_dir, runtime="keras")
     calibrated = []
     for name in args.models:
         try:

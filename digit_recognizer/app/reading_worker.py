@@ -57,9 +57,12 @@ class Read:
 
 @dataclass(frozen=True)
 class Loaded:
+    """The answer to a :class:`Load`; ``notice`` says when some network reads through Keras (a slower start)."""
+
     model: str
     error: str | None
     seconds: float
+    notice: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,16 +85,18 @@ def freeze(strokes: list[list[tuple[float, float]]] | tuple) -> tuple[tuple[tupl
 
 
 def serve(models_dir: Path, requests: multiprocessing.Queue, answers: multiprocessing.Queue) -> None:
-    """The worker's loop: loads are served in order and, of several reads waiting for one model, the newest."""
+    """The worker's loop: of several reads waiting for one model only the newest is served, reads before loads,
+    and loads one at a time, so a reading never waits behind more than one model loading in the background."""
     shelf = ModelShelf(models_dir)
     window = multiprocessing.parent_process()
+    loads: list[Load] = []
     while True:
         try:
-            waiting = [requests.get(timeout=PARENT_CHECK_S)]
+            waiting = [requests.get(timeout=0 if loads else PARENT_CHECK_S)]
         except queue.Empty:
             if window is not None and not window.is_alive():
                 return  # the window was killed without closing us
-            continue
+            waiting = []
         while True:
             try:
                 waiting.append(requests.get_nowait())
@@ -99,9 +104,11 @@ def serve(models_dir: Path, requests: multiprocessing.Queue, answers: multiproce
                 break
         if None in waiting:
             return
-        newest = {item.model: item for item in waiting if isinstance(item, Read)}
-        for item in [item for item in waiting if isinstance(item, Load)] + list(newest.values()):
+        loads += [item for item in waiting if isinstance(item, Load)]
+        for item in {item.model: item for item in waiting if isinstance(item, Read)}.values():
             answers.put(_serve_one(shelf, item))
+        if loads:
+            answers.put(_serve_one(shelf, loads.pop(0)))
 
 
 def _serve_one(shelf: ModelShelf, item: Request) -> Answer:
@@ -113,7 +120,7 @@ def _serve_one(shelf: ModelShelf, item: Request) -> Answer:
             # the first reading.
             blank = np.zeros((1, *INPUT_SHAPE), np.float32)
             reader.verify(blank, reader.classify(blank))
-            return Loaded(item.model, None, time.perf_counter() - start)
+            return Loaded(item.model, None, time.perf_counter() - start, shelf.notice())
         image, min_size = item.picture()
         reading = read(reader, image, min_size=min_size)
     except UserError as error:

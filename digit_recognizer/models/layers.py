@@ -30,15 +30,15 @@ class Deskew(keras.layers.Layer):
         mass = ops.maximum(ops.sum(ink, axis=(1, 2), keepdims=True), 1e-6)
         centre_y = ops.sum(ink * rows, axis=(1, 2), keepdims=True) / mass
         centre_x = ops.sum(ink * cols, axis=(1, 2), keepdims=True) / mass
-        mu11 = ops.sum(ink * (rows - centre_y) * (cols - centre_x), axis=(1, 2))
-        mu02 = ops.sum(ink * (rows - centre_y) ** 2, axis=(1, 2))
+        mu11 = ops.sum(ink * (rows - centre_y) * (cols - centre_x), axis=(1, 2), keepdims=True)
+        mu02 = ops.sum(ink * (rows - centre_y) ** 2, axis=(1, 2), keepdims=True)
         flat = mu02 < MIN_SPREAD
         skew = ops.where(flat, 0.0, mu11 / ops.where(flat, 1.0, mu02))
-        centre_y = ops.reshape(centre_y, (-1,))
-        # Output pixel (x, y) samples input (x + skew·(y − centre_y), y): rows slide, the centre row stays.
-        zeros, ones = ops.zeros_like(skew), ops.ones_like(skew)
-        transform = ops.stack([ones, skew, -skew * centre_y, zeros, ones, zeros, zeros, zeros], axis=1)
-        return ops.image.affine_transform(images, transform, interpolation="bilinear", fill_mode="constant")
+        # Each output pixel samples its own row at x + skew (y - centre): a bilinear shear with zeros outside,
+        # written as a product with triangle-kernel weights so that every runtime (ONNX included) can run it.
+        source = cols + skew * (rows - centre_y)
+        taps = ops.relu(1.0 - ops.abs(source[..., None] - ops.reshape(cols, (1, 1, 1, width))))
+        return ops.matmul(taps, images)
 
     def compute_output_shape(self, input_shape):
         return input_shape

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from digit_recognizer.reading.exported import Exported
+
 if TYPE_CHECKING:
     import keras
 
@@ -18,9 +20,12 @@ def log_probability(probability: np.ndarray) -> np.ndarray:
     return np.log(np.maximum(probability, 1e-6))
 
 
-def predict(model: keras.Model, batch: np.ndarray) -> np.ndarray:
-    """Model outputs, through one compiled forward pass per model: no per-call overhead of ``predict``, and
-    none of eager execution's per-operation cost (a reading runs the model on a few dozen candidates)."""
+def predict(model: keras.Model | Exported, batch: np.ndarray) -> np.ndarray:
+    """Model outputs: an exported network's from ONNX Runtime; a Keras model's through one compiled forward pass
+    per model, with no per-call overhead of ``predict`` and none of eager execution's per-operation cost (a
+    reading runs the model on a few dozen candidates)."""
+    if isinstance(model, Exported):
+        return model(batch)
     import keras
 
     return keras.ops.convert_to_numpy(_forward(model)(np.asarray(batch, np.float32)))

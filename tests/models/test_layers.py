@@ -59,3 +59,22 @@ def test_deskewed_model_loads_safely_in_a_fresh_process(tmp_path: Path, mnist: R
     done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=REPO_ROOT, capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+def test_the_shear_is_the_bilinear_affine_transform(mnist: RawMnist) -> None:
+    """The layer's matrix form of the shear gives what an image library's bilinear affine warp gives."""
+    from keras import ops
+
+    digits = mnist.x_test[:500, ..., np.newaxis].astype("float32") / 255.0
+    ink = digits[..., 0]
+    rows, cols = np.arange(28.0)[None, :, None], np.arange(28.0)[None, None, :]
+    mass = ink.sum(axis=(1, 2))
+    dy = rows - ((ink * rows).sum(axis=(1, 2)) / mass)[:, None, None]
+    dx = cols - ((ink * cols).sum(axis=(1, 2)) / mass)[:, None, None]
+    skew = (ink * dy * dx).sum(axis=(1, 2)) / (ink * dy**2).sum(axis=(1, 2))
+    centre_y = (ink * rows).sum(axis=(1, 2)) / mass
+    ones, zeros = np.ones_like(skew), np.zeros_like(skew)
+    transform = np.stack([ones, skew, -skew * centre_y, zeros, ones, zeros, zeros, zeros], axis=1)
+    warped = ops.image.affine_transform(digits, transform.astype("float32"), interpolation="bilinear",
+                                        fill_mode="constant")
+    np.testing.assert_allclose(np.asarray(Deskew()(digits)), np.asarray(warped), atol=1e-5)

@@ -14,6 +14,7 @@ from digit_recognizer.errors import UserError
 from digit_recognizer.reading import inference
 from digit_recognizer.reading import reader as reader_module
 from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE, render_strokes
+from digit_recognizer.reading.forward import predict
 from digit_recognizer.reading.inference import read
 from digit_recognizer.reading.loading import ModelShelf, load_model
 from digit_recognizer.synthetic import strokes as s
@@ -42,7 +43,7 @@ def test_mnist_digits_drawn_large_read_like_the_originals(models_dir: Path, mnis
     """The README's read-back figure, on 300 digits: within 2 points of the originals here."""
     reader = ModelShelf(models_dir).reader("cnn")
     x, y = mnist.x_test[:300], mnist.y_test[:300]
-    original = reader.model.predict(x[..., None] / np.float32(255), verbose=0).argmax(axis=1)
+    original = predict(reader.model, x[..., None] / np.float32(255)).argmax(axis=1)
     rng = np.random.default_rng(0)
     readings = [read(reader, draw_large(digit, rng)) for digit in x]
     redrawn = np.array([reading.labels[0] if len(reading) == 1 else -1 for reading in readings])
