@@ -36,13 +36,16 @@ from digit_recognizer.reading.drawing import (
     to_image,
 )
 from digit_recognizer.reading.images import read_image
-from digit_recognizer.reading.loading import ModelShelf, train_command
+from digit_recognizer.reading.loading import RUNTIMES, ModelShelf, train_command
 from digit_recognizer.reading.result import Reading
 from digit_recognizer.reading.verdict import NOT_A_DIGIT, TOO_SMALL, UNSURE
 
 PREVIEW_ZOOM = 3
 BAR_WIDTH = 120
 MAX_PANELS = 8
+# Lines of status text the window keeps room for without growing, and room to spare beside an item's panel.
+STATUS_LINES = 3
+PANEL_SLACK = 12
 # A reading starts this long after the pen lifts, so a digit drawn in several strokes is read once.
 LIVE_DELAY_MS = 50
 POLL_MS = 10
@@ -76,6 +79,16 @@ def status_text(reading: Reading) -> str:
             notes.append(f"{count} {note}")
     return f"{DISPLAY_NAMES.get(reading.model, reading.model)} read {read_as}" + (f"; {'; '.join(notes)}." if notes
                                                                                   else ".")
+
+
+def screen_box(widget: tk.Misc) -> list[int]:
+    """A widget's place on the screen: left, top, width, height."""
+    return [widget.winfo_rootx(), widget.winfo_rooty(), widget.winfo_width(), widget.winfo_height()]
+
+
+def item_panel_width() -> int:
+    """How wide one item's panel is: its preview beside its bars and percentages."""
+    return 28 * PREVIEW_ZOOM + 8 + 24 + BAR_WIDTH + font.nametofont("TkDefaultFont").measure("100.0%") + 8
 
 
 def title(name: str) -> str:
@@ -152,18 +165,27 @@ class DigitApp:
         self.canvas.bind("<ButtonRelease-1>", self._end_stroke)
         self.canvas.bind("<Configure>", lambda _event: self._redraw())
 
+        # The messages below the canvas and the answer panel beside it keep fixed sizes, so that nothing they
+        # show moves or rescales the canvas under the pen.
+        line = font.nametofont("TkDefaultFont").metrics("linespace")
+        messages = ttk.Frame(left, height=(STATUS_LINES + 1) * line + 8)
+        messages.grid(row=2, column=0, sticky="ew", pady=(6, 0))
+        messages.grid_propagate(False)
+        messages.columnconfigure(0, weight=1)
         self.status = tk.StringVar()
-        self.status_label = ttk.Label(left, textvariable=self.status, foreground="#444", justify="left",
+        self.status_label = ttk.Label(messages, textvariable=self.status, foreground="#444", justify="left",
                                       wraplength=CANVAS_WIDTH)
-        self.status_label.grid(row=2, column=0, sticky="ew", pady=(6, 0))
+        self.status_label.grid(row=0, column=0, sticky="new")
         left.bind("<Configure>", lambda event: self.status_label.configure(wraplength=max(200, event.width - 16)))
-        # What still loads in the background; the row is there from the start, so nothing moves when it empties.
-        self.progress = tk.StringVar(value=" ")
-        ttk.Label(left, textvariable=self.progress, foreground="#777").grid(row=3, column=0, sticky="w")
+        # What still loads in the background.
+        self.progress = tk.StringVar(value="")
+        ttk.Label(messages, textvariable=self.progress, foreground="#777").place(relx=0, rely=1, anchor="sw")
 
-        right = ttk.Frame(root, padding=8, width=PANEL_WIDTH)
+        panel_width = max(PANEL_WIDTH, item_panel_width()) + PANEL_SLACK
+        right = ttk.Frame(root, padding=8, width=panel_width + 16)
         right.grid(row=0, column=1, sticky="ns")
-        right.columnconfigure(0, minsize=PANEL_WIDTH)
+        right.grid_propagate(False)
+        right.columnconfigure(0, minsize=panel_width)
         self.answer = tk.StringVar(value="")
         self.answer_label = ttk.Label(right, textvariable=self.answer, font=("TkDefaultFont", 28, "bold"),
                                       wraplength=PANEL_WIDTH)
@@ -403,6 +425,9 @@ class DigitApp:
         self.root.after(POLL_MS, self._poll)
 
     def _loaded(self, answer: Loaded) -> None:
+        if self.report_layout:
+            print(json.dumps({"event": "loaded", "model": answer.model, "seconds": answer.seconds,
+                              "error": answer.error, "worst_stall_ms": self.heartbeat.worst_ms}), flush=True)
         if answer.model == self.model.get():
             self.root.configure(cursor="")
         if answer.error:
@@ -414,9 +439,6 @@ class DigitApp:
         if answer.notice and not self._preloading:
             self.status.set(answer.notice)
         self._preload()
-        if self.report_layout:
-            print(json.dumps({"event": "loaded", "model": answer.model, "seconds": answer.seconds,
-                              "worst_stall_ms": self.heartbeat.worst_ms}), flush=True)
 
     def _preload(self) -> None:
         """Once a model has loaded, every other one loads in the background, so that "Compare all" has them."""
@@ -429,7 +451,7 @@ class DigitApp:
         done = [name for name in models if name in self.loaded or name in self.failed]
         waiting = [name for name in models if name not in done]
         self.progress.set(f"Loading {title(waiting[0])} in the background ({len(done)} of {len(models)} models "
-                          "ready)…" if waiting else " ")
+                          "ready)…" if waiting else "")
 
     def _failed(self, name: str, error: str) -> None:
         self.failed.add(name)
@@ -456,11 +478,17 @@ class DigitApp:
         if answer.model in self.compare_rows:
             said = answer_text(reading).replace("\n", " / ") if reading.boxes else "—"
             self.compare_rows[answer.model].set(f"{title(answer.model)}: {said}")
+            if self.report_layout:
+                print(json.dumps({"event": "compared", "model": answer.model, "strokes": len(self.strokes),
+                                  "digits": reading.text}), flush=True)
         if answer.model == self.model.get():
             self.root.configure(cursor="")
-            print(json.dumps(reading.as_dict() | {"strokes": len(self.strokes), "seconds": round(answer.seconds, 4)}),
-                  flush=True)
             self._show(reading)
+            said = {"strokes": len(self.strokes), "seconds": round(answer.seconds, 4)}
+            if self.report_layout:
+                self.root.update_idletasks()
+                said |= {"canvas": screen_box(self.canvas), "window": screen_box(self.root)}
+            print(json.dumps(reading.as_dict() | said), flush=True)
 
     def _show(self, reading: Reading | None) -> None:
         self.reading = reading
@@ -613,20 +641,19 @@ class DigitApp:
     def layout(self) -> dict:
         """Screen positions of the canvas and buttons, for driving the window in tests."""
         self.root.update_idletasks()
-
-        def rect(widget: tk.Widget) -> list[int]:
-            return [widget.winfo_rootx(), widget.winfo_rooty(), widget.winfo_width(), widget.winfo_height()]
-
-        return {"event": "ready", "canvas": rect(self.canvas), "window": rect(self.root),
-                "buttons": {name: rect(button) for name, button in self.buttons.items()},
-                "tools": {name: rect(button) for name, button in self.tool_buttons.items()},
-                "compare": rect(self.compare_button)}
+        return {"event": "ready", "canvas": screen_box(self.canvas), "window": screen_box(self.root),
+                "buttons": {name: screen_box(button) for name, button in self.buttons.items()},
+                "tools": {name: screen_box(button) for name, button in self.tool_buttons.items()},
+                "compare": screen_box(self.compare_button)}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Draw digits and have a trained model read them.")
     parser.add_argument("--models-dir", type=Path, default=REPO_ROOT / MODELS_DIRNAME,
                         help="folder holding ann.keras, cnn.keras, vgg16.keras (default: models/)")
+    parser.add_argument("--runtime", choices=RUNTIMES, default=RUNTIMES[0],
+                        help="auto: the exported networks where up to date (fast start), else Keras; keras: always "
+                             "Keras (default: auto)")
     parser.add_argument("--report-layout", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     launched = time.perf_counter()
@@ -635,7 +662,7 @@ def main(argv: list[str] | None = None) -> int:
     except tk.TclError as error:
         print(f"error: cannot open a window ({error}); run this on a desktop or set DISPLAY.", file=sys.stderr)
         return 2
-    worker = ReadingWorker(args.models_dir)
+    worker = ReadingWorker(args.models_dir, args.runtime)
     # Closed from outside (Ctrl+C in the terminal, a session ending): leave the loop so the worker is stopped.
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, lambda *_: root.quit())

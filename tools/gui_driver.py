@@ -8,7 +8,7 @@ import selectors
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -42,11 +42,11 @@ def virtual_display() -> Iterator[str]:
 class Window:
     """The app as a subprocess: its JSON lines on stdout, mouse and keys through xdotool."""
 
-    def __init__(self, display: str, models_dir: Path, settings_dir: Path) -> None:
+    def __init__(self, display: str, models_dir: Path, settings_dir: Path, options: Sequence[str] = ()) -> None:
         self.env = {**os.environ, "DISPLAY": display, "PYTHONUNBUFFERED": "1", "XDG_CONFIG_HOME": str(settings_dir)}
         self.process = subprocess.Popen(
             [sys.executable, str(REPO_ROOT / "gui_digit_recognizer.py"), "--models-dir", str(models_dir),
-             "--report-layout"],
+             "--report-layout", *options],
             cwd=REPO_ROOT, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.layout = self.next_line(timeout=30)
         assert self.layout["event"] == "ready"
@@ -62,7 +62,8 @@ class Window:
         """The next reading of a drawing of ``strokes`` strokes (by ``model``), skipping other lines."""
         while True:
             line = self.next_line(timeout)
-            if "digits" in line and line["strokes"] == strokes and model in (None, line["model"]):
+            is_reading = "event" not in line and "digits" in line
+            if is_reading and line["strokes"] == strokes and model in (None, line["model"]):
                 return line
 
     def event(self, name: str, timeout: float = 60) -> dict:

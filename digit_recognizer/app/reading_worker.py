@@ -22,7 +22,7 @@ from digit_recognizer.geometry import INPUT_SHAPE
 from digit_recognizer.reading.drawing import CANVAS_HEIGHT, CANVAS_WIDTH, PEN_WIDTH, render_strokes, smallest_digit
 from digit_recognizer.reading.images import read_image
 from digit_recognizer.reading.inference import read
-from digit_recognizer.reading.loading import ModelShelf, first_line
+from digit_recognizer.reading.loading import RUNTIMES, ModelShelf, first_line
 from digit_recognizer.reading.result import Reading
 
 # How often an idle worker checks that its window still exists.
@@ -84,10 +84,11 @@ def freeze(strokes: list[list[tuple[float, float]]] | tuple) -> tuple[tuple[tupl
     return tuple(tuple((float(x), float(y)) for x, y in stroke) for stroke in strokes)
 
 
-def serve(models_dir: Path, requests: multiprocessing.Queue, answers: multiprocessing.Queue) -> None:
+def serve(models_dir: Path, requests: multiprocessing.Queue, answers: multiprocessing.Queue,
+          runtime: str = RUNTIMES[0]) -> None:
     """The worker's loop: of several reads waiting for one model only the newest is served, reads before loads,
     and loads one at a time, so a reading never waits behind more than one model loading in the background."""
-    shelf = ModelShelf(models_dir)
+    shelf = ModelShelf(models_dir, runtime=runtime)
     window = multiprocessing.parent_process()
     loads: list[Load] = []
     while True:
@@ -138,11 +139,11 @@ def _failed(item: Request, error: str) -> Answer:
 class ReadingWorker:
     """The window's side: send requests, collect answers without ever waiting for them."""
 
-    def __init__(self, models_dir: Path) -> None:
+    def __init__(self, models_dir: Path, runtime: str = RUNTIMES[0]) -> None:
         context = multiprocessing.get_context("spawn")
         self._requests: multiprocessing.Queue = context.Queue()
         self._answers: multiprocessing.Queue = context.Queue()
-        self._process = context.Process(target=serve, args=(models_dir, self._requests, self._answers),
+        self._process = context.Process(target=serve, args=(models_dir, self._requests, self._answers, runtime),
                                         name="reading-worker", daemon=True)
         self._process.start()
         self._jobs = 0

@@ -75,7 +75,7 @@ def load_model(path: Path, name: str, outputs: int | tuple[int, int] = 10,
     if not path.is_file():
         raise missing_model(path, name)
     try:
-        model = keras.saving.load_model(path, compile=False, safe_mode=True)
+        model = in_float32(keras.saving.load_model(path, compile=False, safe_mode=True))
         shapes = model.input_shape, model.output_shape  # an unbuilt model has none and raises AttributeError
     except (OSError, ValueError, TypeError, KeyError, AttributeError, zipfile.BadZipFile) as error:
         raise UserError(f"{path} could not be loaded ({type(error).__name__}: {first_line(error)}); "
@@ -90,7 +90,7 @@ def load_model(path: Path, name: str, outputs: int | tuple[int, int] = 10,
     if np.prod(outputs) > 1 and not gives_probabilities(model):
         raise UserError(f"{path} does not give probabilities (its outputs are not in [0, 1] summing to 1: "
                              f"no softmax at the end?); {retrain}")
-    return in_float32(model)
+    return model
 
 
 def _in_float32(config: object) -> object:

@@ -91,6 +91,30 @@ def test_two_lines_a_touching_pair_and_an_x(display: str, models_dir: Path, tmp_
         window.close()
 
 
+def test_the_window_and_canvas_hold_still_while_models_and_readings_arrive(display: str, models_dir: Path,
+                                                                           tmp_path: Path) -> None:
+    """From a cold start, through the other models loading in the background, readings of one and two lines and
+    "Compare all", the window keeps its size and the canvas its place and size under the pen."""
+    window = Window(display, models_dir, tmp_path)
+    try:
+        launched = window.geometry()
+        canvas = window.layout["canvas"]
+        height = 130
+        drawings = [s.seven(100), s.four(150, 40, height) + s.seven(300, 40, height) + s.two(150, 220, height)
+                    + s.five_with_detached_bar(310, 220, height)]
+        for compare in (False, True):
+            if compare:
+                window.click(window.layout["compare"])
+            for strokes in drawings:
+                window.key("Escape")
+                for stroke in strokes:
+                    window.stroke(stroke)
+                reading = window.reading(strokes=len(strokes), model="best")
+                assert reading["canvas"] == canvas and window.geometry() == launched
+    finally:
+        window.close()
+
+
 def wait_for(root: tk.Tk, condition, timeout: float = 60) -> None:
     """Run the window's event loop until ``condition()`` holds (the worker answers asynchronously)."""
     deadline = time.monotonic() + timeout
