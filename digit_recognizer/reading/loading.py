@@ -263,9 +263,6 @@ class ModelShelf:
             for path, member in zip(paths, members, strict=True)])
         return keras.Model(inputs, outputs, name=ENSEMBLE)
 
-    def ensemble(self) -> keras.Model | Exported:
-        return self.get(ENSEMBLE)
-
     def reader(self, name: str) -> Reader:
         """The named classifier (or the ensemble, uncalibrated) with its calibration, the verifier (which every
         reading needs), and the digit counter and the string reader if trained."""
