@@ -65,6 +65,9 @@ def load_exported(path: Path, sources: Sequence[Path], input_shape: tuple[int, .
         raise NotUsableError("onnxruntime is not installed") from error
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 3  # warnings about unused initialisers are not the person's business
+    # Between forward passes the threads sleep instead of spinning: on two cores a spinning pool starves the
+    # window beside it, which then drops pen points.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     try:
         session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     except Exception as error:  # onnxruntime raises its own exception types for a damaged file
