@@ -36,7 +36,7 @@ from digit_recognizer.reading.drawing import (
     to_image,
 )
 from digit_recognizer.reading.images import read_image
-from digit_recognizer.reading.loading import RUNTIMES, ModelShelf, train_command
+from digit_recognizer.reading.loading import ModelShelf, add_runtime, train_command
 from digit_recognizer.reading.result import Reading
 from digit_recognizer.reading.verdict import NOT_A_DIGIT, TOO_SMALL, UNSURE
 
@@ -138,7 +138,7 @@ class DigitApp:
         self.reading: Reading | None = None
         self.loaded: set[str] = set()
         self.failed: set[str] = set()
-        self._preloading = False
+        self._preloaded: list[str] | None = None  # the models loading in the background, once listed
         self.latest: dict[str, int] = {}
         self.compare_rows: dict[str, tk.StringVar] = {}
         self._previews: list[ImageTk.PhotoImage] = []
@@ -436,22 +436,24 @@ class DigitApp:
         self.loaded.add(answer.model)
         if answer.model == self.model.get() and self.status.get().startswith("Loading"):
             self.status.set(f"{DISPLAY_NAMES[answer.model]} is ready ({answer.seconds:.1f} s). " + self.hint)
-        if answer.notice and not self._preloading:
+        if answer.notice and self._preloaded is None:
             self.status.set(answer.notice)
         self._preload()
 
     def _preload(self) -> None:
-        """Once a model has loaded, every other one loads in the background, so that "Compare all" has them."""
-        models = self._compare_models()
-        if not self._preloading:
-            self._preloading = True
-            for name in models:
+        """Once a model has loaded, every other one loads in the background, so that "Compare all" has them.
+        The models are listed once; after that each answer only updates the progress line, until it empties."""
+        if self._preloaded is None:
+            self._preloaded = self._compare_models()
+            for name in self._preloaded:
                 if name not in self.loaded and name != self.model.get():
                     self.worker.load(name)
-        done = [name for name in models if name in self.loaded or name in self.failed]
-        waiting = [name for name in models if name not in done]
-        self.progress.set(f"Loading {title(waiting[0])} in the background ({len(done)} of {len(models)} models "
-                          "ready)…" if waiting else "")
+        elif not self.progress.get():
+            return
+        done = [name for name in self._preloaded if name in self.loaded or name in self.failed]
+        waiting = [name for name in self._preloaded if name not in done]
+        self.progress.set(f"Loading {title(waiting[0])} in the background ({len(done)} of {len(self._preloaded)} "
+                          "models ready)…" if waiting else "")
 
     def _failed(self, name: str, error: str) -> None:
         self.failed.add(name)
@@ -651,9 +653,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Draw digits and have a trained model read them.")
     parser.add_argument("--models-dir", type=Path, default=REPO_ROOT / MODELS_DIRNAME,
                         help="folder holding ann.keras, cnn.keras, vgg16.keras (default: models/)")
-    parser.add_argument("--runtime", choices=RUNTIMES, default=RUNTIMES[0],
-                        help="auto: the exported networks where up to date (fast start), else Keras; keras: always "
-                             "Keras (default: auto)")
+    add_runtime(parser)
     parser.add_argument("--report-layout", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     launched = time.perf_counter()

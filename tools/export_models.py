@@ -68,12 +68,22 @@ def export(shelf: ModelShelf, network: Network) -> float:
     return difference
 
 
+def exporters_installed() -> None:
+    """The ONNX exporter's packages are there (importing them imports TensorFlow)."""
+    try:
+        import onnx  # noqa: F401
+        import tf2onnx  # noqa: F401
+    except ImportError as error:
+        raise UserError(f"exporting needs {error.name}: `pip install -r requirements.txt` installs it.") from None
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--models-dir", type=Path, default=REPO_ROOT / MODELS_DIRNAME)
     args = p.parse_args()
     from digit_recognizer.app.tf_logs import quiet_import
 
+    quiet_import(exporters_installed)
     shelf = ModelShelf(args.models_dir, runtime="keras")
     networks = shelf.networks()
     if not networks:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +36,15 @@ if TYPE_CHECKING:
 
 # Where a shelf's networks run: their exported files where up to date, else Keras; or always Keras.
 RUNTIMES = ("auto", "keras")
+
+
+def add_runtime(parser: argparse.ArgumentParser) -> None:
+    """The ``--runtime`` option of the commands that read (the app, ``predict``)."""
+    parser.add_argument("--runtime", choices=RUNTIMES, default=RUNTIMES[0],
+                        help="auto: the exported networks where up to date (fast start), else Keras; keras: always "
+                             "Keras (default: auto)")
+
+
 # The verifier and its glyph-fitted member read as one network.
 VERIFIER_PAIR = "verifier_pair"
 

@@ -12,7 +12,7 @@ from digit_recognizer.errors import UserError
 from digit_recognizer.outputs.paths import MODELS_DIRNAME, REPO_ROOT
 from digit_recognizer.reading.images import read_image
 from digit_recognizer.reading.inference import read
-from digit_recognizer.reading.loading import RUNTIMES, ModelShelf
+from digit_recognizer.reading.loading import ModelShelf, add_runtime
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,9 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--models-dir", type=Path, default=REPO_ROOT / MODELS_DIRNAME,
                         help="folder holding <model>.keras files (default: the repository's models/)")
     parser.add_argument("--json", action="store_true", help="one JSON object per image")
-    parser.add_argument("--runtime", choices=RUNTIMES, default=RUNTIMES[0],
-                        help="auto: the exported networks where up to date (fast start), else Keras; keras: always "
-                             "Keras (default: auto)")
+    add_runtime(parser)
 
 
 def run(args: argparse.Namespace) -> int:
