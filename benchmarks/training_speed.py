@@ -16,6 +16,9 @@ on one machine.
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
 import statistics
 import subprocess
 import sys
@@ -28,7 +31,9 @@ import keras
 import numpy as np
 
 from benchmarks.common import cpu_name, median_range, parser, save
+from benchmarks.step_profile import conv_rate, training_gflop
 from digit_recognizer import catalog, options
+from digit_recognizer.errors import UserError
 from digit_recognizer.outputs.paths import REPO_ROOT
 from digit_recognizer.training import precision
 from digit_recognizer.training.config import RunConfig
@@ -45,7 +50,7 @@ STEPS = {"ann": 1440, "cnn": 288, "vgg16": 96}
 class Setting:
     policy: str
     steps_per_execution: int = 1
-    jit_compile: bool = False
+    jit_compile: bool | None = False  # None: where the project compiles with XLA (training.fit.xla_wins)
     fused_adam: bool = False
     # Small maps' convolution weight gradients by matrix products (training.conv_gradients).
     matmul_gradients: bool = False
@@ -53,6 +58,13 @@ class Setting:
     fused_batch_norm: bool = False
     # Batches from the project's tf.data pipeline (training.fit.batches) instead of NumPy arrays into fit.
     pipeline: bool = False
+    # Another Keras backend, or TensorFlow's (intra-op, inter-op) thread counts: measured in a process of its own.
+    backend: str = "tensorflow"
+    threads: tuple[int, int] | None = None
+
+    @property
+    def own_process(self) -> bool:
+        return self.backend != keras.backend.backend() or self.threads is not None
 
 
 SEED, PROJECT = "seed", "project"
@@ -60,6 +72,19 @@ SETTINGS = {
     SEED: Setting(precision.FLOAT32),  # plain Keras defaults: the baseline
     "fp32+spe": Setting(precision.FLOAT32, steps_per_execution=48),
     "fp32+xla": Setting(precision.FLOAT32, jit_compile=True),
+    "fp32+spe+xla": Setting(precision.FLOAT32, steps_per_execution=48, jit_compile=True),
+    "fp32+spe+fused": Setting(precision.FLOAT32, steps_per_execution=48, fused_adam=True),
+    "fp32+spe+fused+matmul": Setting(precision.FLOAT32, steps_per_execution=48, fused_adam=True,
+                                     matmul_gradients=True),
+    "fp32+spe+fused+matmul+bn+1op": Setting(precision.FLOAT32, steps_per_execution=48, fused_adam=True,
+                                            matmul_gradients=True, fused_batch_norm=True, pipeline=True,
+                                            threads=(0, 1)),
+    "fp32+spe+fused+matmul+bn+1thread": Setting(precision.FLOAT32, steps_per_execution=48, fused_adam=True,
+                                                matmul_gradients=True, fused_batch_norm=True, pipeline=True,
+                                                threads=(1, 0)),
+    # Keras's JAX backend compiles the whole step with XLA; PyTorch's runs it eagerly, one batch per call.
+    "jax": Setting(precision.FLOAT32, steps_per_execution=48, jit_compile=True, backend="jax"),
+    "torch": Setting(precision.FLOAT32, backend="torch"),
     "bf16": Setting(precision.MIXED_BF16),
     "bf16+spe": Setting(precision.MIXED_BF16, steps_per_execution=48),
     "bf16+xla": Setting(precision.MIXED_BF16, jit_compile=True),
@@ -132,6 +157,19 @@ def train_pace(model: keras.Model, setting: Setting, x: np.ndarray, y: np.ndarra
     return images / (clock.end - clock.start)
 
 
+def in_own_process(name: str, setting: str, steps: int, data: str | None) -> dict[str, float]:
+    """:func:`throughput` of a setting that needs a process of its own (another backend, other thread counts)."""
+    command = [sys.executable, "-m", "benchmarks.training_speed", "--child", setting, "--models", name,
+               "--steps", str(steps)] + (["--data", str(data)] if data else [])
+    env = os.environ | {"KERAS_BACKEND": SETTINGS[setting].backend}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=REPO_ROOT)
+    if done.returncode:
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise UserError(f"setting {setting} failed in its own process ({last}); a backend's setting needs that "
+                        "backend installed (pip install jax, or torch).")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def throughput(name: str, setting: Setting, x: np.ndarray, y: np.ndarray, steps: int) -> dict[str, float]:
     """Images per second training (``steps`` batches of 32) and predicting, under ``setting``."""
     model = compiled_model(name, setting)
@@ -147,12 +185,16 @@ def throughput(name: str, setting: Setting, x: np.ndarray, y: np.ndarray, steps:
 
 
 def alternating(name: str, settings: dict[str, Setting], x: np.ndarray, y: np.ndarray, steps: int,
-                rounds: int) -> dict:
+                rounds: int, data: str | None = None) -> dict:
     """Each setting's median figures over ``rounds`` rounds that measure every setting in turn, and its training
     pace in each round, alone and against the seed's way's: the machine's pace drifts from minute to minute, and
     a ratio within one round, measured a minute apart, cancels most of that drift."""
-    measured = [{setting: throughput(name, settings[setting], x, y, steps) for setting in settings}
-                for _ in range(rounds)]
+    def one(setting: str) -> dict[str, float]:
+        if settings[setting].own_process:
+            return in_own_process(name, setting, steps, data)
+        return throughput(name, settings[setting], x, y, steps)
+
+    measured = [{setting: one(setting) for setting in settings} for _ in range(rounds)]
     seed_pace = [one[SEED]["train_img_per_s"] for one in measured]
     summary = {}
     for setting in settings:
@@ -174,6 +216,19 @@ def full_run(data: str | None) -> float:
         return time.perf_counter() - start
 
 
+def child(args: argparse.Namespace) -> None:
+    """One setting that needs its own process: threads set before TensorFlow starts, figures printed as JSON."""
+    setting = SETTINGS[args.child]
+    if setting.threads is not None:
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(setting.threads[0])
+        tf.config.threading.set_inter_op_parallelism_threads(setting.threads[1])
+    splits = load_splits(args.data)
+    name = args.models[0]
+    print(json.dumps(throughput(name, setting, splits.x_train, splits.y_train, args.steps or STEPS.get(name, 96))))
+
+
 def main() -> None:
     p = parser(__doc__.splitlines()[0])
     p.add_argument("--steps", type=options.positive_int, default=None,
@@ -185,34 +240,52 @@ def main() -> None:
     p.add_argument("--rounds", type=options.positive_int, default=3,
                    help="measure every setting in turn this many times and report medians (default: 3)")
     p.add_argument("--full-run", action="store_true", help="also time the whole default study end to end")
+    p.add_argument("--child", choices=tuple(SETTINGS), help=argparse.SUPPRESS)
     args = p.parse_args()
+    if args.child:
+        return child(args)
     settings = {name: SETTINGS[name] if name != PROJECT else project_default() for name in [SEED, *args.settings]}
     splits = load_splits(args.data)
-    results: dict = {"cpu": cpu_name(), "batch_size": BATCH, "steps": args.steps or STEPS, "rounds": args.rounds,
+    # The machine's convolution ceiling, in the precision the project trains in here, before and after.
+    policy = settings[PROJECT].policy if PROJECT in settings else precision.FLOAT32
+    rates = [conv_rate(policy)]
+    results: dict = {"cpu": cpu_name(), "conv_gflops": rates, "training_gflop_per_image": {},
+                     "batch_size": BATCH, "steps": args.steps or STEPS, "rounds": args.rounds,
                      "settings": {name: vars(setting) for name, setting in settings.items()}, "models": {}}
     rows = []
     for model_name in args.models:
         steps = args.steps or STEPS.get(model_name, 96)
-        measured = alternating(model_name, settings, splits.x_train, splits.y_train, steps, args.rounds)
+        measured = alternating(model_name, settings, splits.x_train, splits.y_train, steps, args.rounds, args.data)
         if args.epochs:
             for name, setting in settings.items():
                 measured[name]["epochs_img_per_s"] = whole_epochs(model_name, setting, splits, args.epochs)
         base = measured[SEED]
         results["models"][model_name] = measured
+        gflop = training_gflop(catalog.build(model_name))
+        rates.append(conv_rate(policy))
+        ceiling = statistics.median(rates) / gflop
         for name, figures in measured.items():
             whole = figures.get("epochs_img_per_s")
             epochs = f" | {whole:.0f} | {whole / base['epochs_img_per_s']:.2f}×" if whole else ""
+            figures["of_conv_ceiling"] = figures["train_img_per_s"] / ceiling
             rows.append(f"| {model_name.upper()} | {name} | {figures['train_img_per_s']:.0f} "
                         f"| {median_range(figures['train_ratio_per_round'])}{epochs} "
-                        f"| {figures['inference_img_per_s']:.0f} |")
+                        f"| {100 * figures['of_conv_ceiling']:.0f}% | {figures['inference_img_per_s']:.0f} |")
             print(rows[-1], flush=True)
+        results["training_gflop_per_image"][model_name] = gflop
     table = (f"{cpu_name()}; batch {BATCH}, {args.steps or STEPS} timed training batches per model and setting"
              + (f"; medians of {args.rounds} rounds, each measuring every setting in turn, and the range of the "
                 "ratios in brackets" if args.rounds > 1 else "") + ".\n"
              + "".join(f"- {name}: {setting}\n" for name, setting in settings.items()) + "\n"
+             + f"\nThe convolution ceiling: one 3×3 convolution of 64 to 64 channels on 28×28 maps, batch 32, forward, "
+               f"ran at {median_range(rates, ' GFLOP/s', digits=0)}; 'of the ceiling' is a setting's training pace "
+               "against that rate over the model's training GFLOP per image (three times its forward pass's: "
+               + ", ".join(f"{name.upper()} {gflop:.3f}" for name, gflop in results["training_gflop_per_image"].items())
+               + ").\n\n"
              + ("| model | setting | steady train img/s | vs the seed's way"
                 + (f" | {args.epochs} whole epochs img/s | vs the seed's way" if args.epochs else "")
-                + " | inference img/s |\n|---|---|---:|---:|" + ("---:|---:|" if args.epochs else "") + "---:|\n")
+                + " | of the conv ceiling | inference img/s |\n|---|---|---:|---:|"
+                + ("---:|---:|" if args.epochs else "") + "---:|---:|\n")
              + "\n".join(rows) + "\n")
     if args.full_run:
         results["full_run_seconds"] = full_run(args.data)

@@ -55,7 +55,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="auto (default): mixed_bfloat16 on CPUs with native bf16, else float32")
     parser.add_argument("--steps-per-execution", type=options.positive_int, default=RunConfig.steps_per_execution,
                         help="batches per compiled call: less per-step overhead, same training (default: 48)")
-    parser.add_argument("--xla", action="store_true", help="compile the training step with XLA")
+    parser.add_argument("--xla", action=argparse.BooleanOptionalAction, default=None,
+                        help="compile the training step with XLA, or not (default: in float32 for models without "
+                             "convolutions, where it is faster)")
     add_kernel_options(parser)
     parser.add_argument("--strategy", choices=distribute.CHOICES, default=distribute.DEFAULT,
                         help="default: one device; mirrored: tf.distribute.MirroredStrategy over all local GPUs "

@@ -32,9 +32,10 @@ class RunConfig:
     pendigits: Path | None = None
     output_dir: Path = REPO_ROOT
     precision: str = "auto"
-    # Speed settings that leave the training maths unchanged: batches run per compiled call, and XLA.
+    # Speed settings that leave the training maths unchanged: batches run per compiled call, and XLA (None: where
+    # it was measured faster, training.fit.xla_wins).
     steps_per_execution: int = 48
-    jit_compile: bool = False
+    jit_compile: bool | None = None
     # Adam's update as one kernel per variable (training.fused_adam); False: Keras's own ops.
     fused_adam: bool = True
     # Small maps' convolution weight gradients by matrix products (training.conv_gradients); False: TensorFlow's.

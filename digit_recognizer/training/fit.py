@@ -62,7 +62,7 @@ def compile_model(
     model: keras.Model,
     optimizer: keras.optimizers.Optimizer,
     steps_per_execution: int = 1,
-    jit_compile: bool = False,
+    jit_compile: bool | None = False,
     matmul_gradients: bool = False,
     fused_batch_norm: bool = False,
 ) -> keras.Model:
@@ -74,7 +74,8 @@ def compile_model(
     ``matmul_gradients`` computes small maps' convolution weight gradients by matrix products
     (``training.conv_gradients``) and ``fused_batch_norm`` trains batch normalisation through TensorFlow's
     fused kernel (``training.fused_batch_norm``): the same maths, faster on a CPU. A ``FusedAdam`` updates only
-    the live tap of kernels on one-pixel maps, the only tap their gradient ever reaches.
+    the live tap of kernels on one-pixel maps, the only tap their gradient ever reaches. ``jit_compile`` None
+    compiles with XLA where it was measured faster (:func:`xla_wins`).
     """
     if matmul_gradients:
         use_matmul_weight_gradients(model)
@@ -87,9 +88,17 @@ def compile_model(
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=False),
         metrics=["accuracy"],
         steps_per_execution=steps_per_execution,
-        jit_compile=jit_compile,
+        jit_compile=xla_wins(model) if jit_compile is None else jit_compile,
     )
     return model
+
+
+def xla_wins(model: keras.Model) -> bool:
+    """XLA where it trains faster: in float32, for a model without convolutions. It fuses the ANN's dense layers,
+    activations and update (1.36× its steady pace on an AVX2 CPU, ``docs/speed.md``), but replaces oneDNN's
+    convolutions with slower ones (the CNN 0.73×) and was not measured faster under bfloat16."""
+    return (keras.backend.backend() == "tensorflow" and keras.mixed_precision.global_policy().name == "float32"
+            and not any(isinstance(layer, keras.layers.Conv2D) for layer in model.layers))
 
 
 class ExactProgbar(keras.callbacks.ProgbarLogger):

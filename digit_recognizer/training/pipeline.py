@@ -13,7 +13,7 @@ import keras
 from digit_recognizer import catalog
 from digit_recognizer.catalog import DISPLAY_NAMES
 from digit_recognizer.outputs import artifacts, plots, results
-from digit_recognizer.training import distribute, precision
+from digit_recognizer.training import distribute, estimate, precision
 from digit_recognizer.training.config import RunConfig
 from digit_recognizer.training.data import Splits, load_splits
 from digit_recognizer.training.evaluation import Evaluation, evaluate
@@ -46,6 +46,11 @@ def run(config: RunConfig) -> str:
     state = RunState.begin(config.state_dir, config.settings(), config.fresh, enabled=placement.resumable)
     if state.discarded:
         _notice(f"an unfinished run's state was discarded ({state.discarded}); starting afresh")
+    if config.verbose and config.strategy == distribute.DEFAULT:
+        left = {name: catalog.recipe_for(name, config.epochs).epochs - state.completed_epochs(name)
+                for name in config.models if name not in state.finished}
+        if left:
+            _say(config, estimate.forecast(left, config, splits, policy))
     records = results.load(config.results_json)
     versions = results.library_versions()
     for name in config.models:
@@ -119,7 +124,7 @@ def record(trained: TrainingRun, evaluation: Evaluation, recipe: Recipe, config:
         "seed": config.seed,
         "limit": config.limit,
         "steps_per_execution": config.steps_per_execution,
-        "jit_compile": config.jit_compile,
+        "jit_compile": bool(model.jit_compile),
         "fused_adam": config.fused_adam,
         "matmul_gradients": config.matmul_gradients,
         "fused_batch_norm": config.fused_batch_norm,

@@ -67,13 +67,21 @@ def images(digits: Sequence[pendigits.PenDigit], copies: int, seed: int) -> tupl
     return np.stack(drawn)[..., None].astype(np.float32), labels
 
 
+def taught_digits(path: str | os.PathLike | None = None, limit: int | None = None) -> list[pendigits.PenDigit]:
+    """The training writers' digits a run redraws: all of them, or with ``limit`` a tenth as many as it allows."""
+    digits, _ = pendigits.split(pendigits.load(path))
+    return digits[: max(1, limit // 10)] if limit else digits
+
+
+def extra_images(copies: int, path: str | os.PathLike | None = None, limit: int | None = None) -> int:
+    """How many images :func:`with_writers` adds to the training split."""
+    return copies * len(taught_digits(path, limit))
+
+
 def with_writers(splits: Splits, copies: int, seed: int, path: str | os.PathLike | None = None,
                  limit: int | None = None) -> Splits:
     """The splits with ``copies`` redrawings of every training writer's digit added to the training split (with
     ``limit``, of a tenth as many digits as it allows); validation and test stay MNIST's."""
-    digits, _ = pendigits.split(pendigits.load(path))
-    if limit:
-        digits = digits[: max(1, limit // 10)]
-    x, y = images(digits, copies, seed)
+    x, y = images(taught_digits(path, limit), copies, seed)
     return replace(splits, x_train=np.concatenate([splits.x_train, x]),
                    y_train=np.concatenate([splits.y_train, y.astype(splits.y_train.dtype)]))

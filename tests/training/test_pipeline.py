@@ -66,6 +66,14 @@ def test_results_table(study_run: tuple[Path, str]) -> None:
     assert re.search(r"\nTotal wall time: \d+\.\d min \(\d+ s\)\n$", stdout), stdout[-300:]
 
 
+def test_the_run_says_how_long_it_will_take_before_training(study_run: tuple[Path, str]) -> None:
+    _, stdout = study_run
+    estimate, _, after = stdout.partition("expected time on this machine")
+    assert after and "training ANN" not in estimate, "the estimate comes before the first model trains"
+    for title in ("ANN", "CNN", "VGG16", "whole run"):
+        assert re.search(rf"\n  {title} +\d+(\.\d)? (s|min)\n", after), after[:400]
+
+
 def test_the_progress_bar_stops_at_the_epochs_steps(study_run: tuple[Path, str]) -> None:
     """200 images in batches of 32 are 7 steps; 48 steps per execution must not show 48/7."""
     _, stdout = study_run
