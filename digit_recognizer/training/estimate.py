@@ -139,13 +139,14 @@ def shorter(plans: dict[str, Plan], paces: dict[str, Pace], expected: dict[str, 
     return f"  over {LONG_RUN_SECONDS // 60} min; to run less, add " + " or ".join(hints) if hints else ""
 
 
-def forecast(epochs_left: dict[str, int], config: RunConfig, splits: Splits, policy: str) -> str:
-    """Time each model still to train (``epochs_left`` of its recipe) and say how long the run will take."""
+def forecast(completed: dict[str, int], config: RunConfig, splits: Splits, policy: str) -> str:
+    """Time each model still to train (``completed`` epochs of it already backed up) and say how long the run will
+    take."""
     plans, paces = {}, {}
-    for name, epochs in epochs_left.items():
+    for name, done in completed.items():
         recipe = catalog.recipe_for(name, config.epochs, config.lr, config.batch_size)
         extra = writers.extra_images(recipe.writers, config.pendigits, config.limit) if recipe.writers else 0
-        plans[name] = Plan(len(splits.y_train) + extra, recipe.batch_size, epochs, len(splits.y_val),
+        plans[name] = Plan(len(splits.y_train) + extra, recipe.batch_size, recipe.epochs - done, len(splits.y_val),
                            len(splits.y_test))
         paces[name] = measure(name, recipe, config, splits, policy)
     return report(plans, paces)

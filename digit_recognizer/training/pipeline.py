@@ -47,10 +47,8 @@ def run(config: RunConfig) -> str:
     if state.discarded:
         _notice(f"an unfinished run's state was discarded ({state.discarded}); starting afresh")
     if config.verbose and config.strategy == distribute.DEFAULT:
-        left = {name: catalog.recipe_for(name, config.epochs).epochs - state.completed_epochs(name)
-                for name in config.models if name not in state.finished}
-        if left:
-            _say(config, estimate.forecast(left, config, splits, policy))
+        if done := {name: state.completed_epochs(name) for name in config.models if name not in state.finished}:
+            _say(config, estimate.forecast(done, config, splits, policy))
     records = results.load(config.results_json)
     versions = results.library_versions()
     for name in config.models:

@@ -7,6 +7,7 @@ its softmax output in float32 so probabilities and the loss stay exact.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 AUTO, FLOAT32, MIXED_BF16 = "auto", "float32", "mixed_bfloat16"
@@ -19,7 +20,7 @@ BF16_ISA_TAGS = ("BF16", "AMX", "FP16", "AVX10")
 UNCAPPED = ("", "ALL", "DEFAULT")
 
 
-def isa_allows_bf16(environ: os._Environ | dict[str, str] = os.environ) -> bool:
+def isa_allows_bf16(environ: Mapping[str, str] = os.environ) -> bool:
     """Whether the oneDNN ISA cap, if any, leaves its native bf16 kernels in use."""
     cap = environ.get("ONEDNN_MAX_CPU_ISA", environ.get("DNNL_MAX_CPU_ISA", "")).strip().upper()
     return cap in UNCAPPED or any(tag in cap for tag in BF16_ISA_TAGS)
@@ -37,7 +38,7 @@ def cpu_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> set[str]:
     return set()
 
 
-def has_native_bf16(flags: set[str] | None = None, environ: os._Environ | dict[str, str] = os.environ) -> bool:
+def has_native_bf16(flags: set[str] | None = None, environ: Mapping[str, str] = os.environ) -> bool:
     """The CPU does bf16 natively and oneDNN is not held below the kernels that use it."""
     return isa_allows_bf16(environ) and any(flag in (cpu_flags() if flags is None else flags) for flag in BF16_FLAGS)
 
