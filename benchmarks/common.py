@@ -40,20 +40,24 @@ def parser(description: str) -> argparse.ArgumentParser:
     return p
 
 
+# The verdict's thresholds a benchmark may set (Reader fields), and what each one means.
+THRESHOLDS = {
+    "unsure_below": "a digit is shown unsure below this calibrated confidence",
+    "reject_from": "'not a digit' from this probability on",
+    "among_digits_from": "the same for an item on a line where another item passes as a digit",
+}
+
+
 def add_thresholds(p: argparse.ArgumentParser) -> None:
     """The verdict's thresholds as options, for choosing them on tuning drawings."""
-    p.add_argument("--unsure-below", type=options.probability, default=None,
-                   help="a digit is shown unsure below this calibrated confidence (default: the app's)")
-    p.add_argument("--reject-from", type=options.probability, default=None,
-                   help="'not a digit' from this probability on (default: the app's)")
-    p.add_argument("--among-digits-from", type=options.probability, default=None,
-                   help="the same for an item on a line where another item passes as a digit (default: the app's)")
+    for key, meaning in THRESHOLDS.items():
+        p.add_argument("--" + key.replace("_", "-"), type=options.probability, default=None,
+                       help=f"{meaning} (default: the app's)")
 
 
 def with_thresholds(readers: dict[str, Reader], args: argparse.Namespace) -> dict[str, Reader]:
     """The readers with the thresholds given on the command line, the app's for the rest."""
-    given = {key: getattr(args, key) for key in ("unsure_below", "reject_from", "among_digits_from")
-             if getattr(args, key) is not None}
+    given = {key: getattr(args, key) for key in THRESHOLDS if getattr(args, key) is not None}
     return {name: replace(reader, **given) for name, reader in readers.items()}
 
 

@@ -10,8 +10,10 @@ layer costs or earns. Non-digits of both sketch families must read as nothing.
 
 Per model and case: whole numbers read exactly right with nothing flagged, digits read right, digits rejected as
 not digits, right digits flagged (unsure or not a digit), and the plain classifier's whole numbers and digits.
-``--writers train`` builds the same benchmark from the training writers, for tuning without looking at the
-measuring ones; ``--stages`` takes parts of the reading layer away to see what each one pays.
+``--writers train`` builds the same benchmark from the training writers, ``--writers tune`` from the five of
+them that a part can be fitted without (:data:`~digit_recognizer.training.pendigits.TUNE_WRITERS`: thresholds are
+tuned there, on writers that part never saw, and never on the measuring writers); ``--stages`` takes parts of
+the reading layer away to see what each one pays.
 
     python -m benchmarks.writers [--models best] [--per-case 300] [--writers measure] [--stages app]
 """
@@ -67,6 +69,9 @@ STAGES = {
     "confidence only": ("counter", "strings", "verifier"),
 }
 NON_DIGITS = 200
+# Whose digits a run draws, and how the report names them.
+WRITERS = {"measure": "measuring writers", "train": "training writers",
+           "tune": "tuning writers (training writers a part can be fitted without)"}
 
 
 def without(reader: Reader, stage: str) -> Reader:
@@ -124,8 +129,9 @@ def main() -> None:
     p.set_defaults(models="ann,cnn,vgg16,best,best_deskew")
     p.add_argument("--pendigits", default=None, help=f"pendigits-orig.tra (default: ${pendigits.ENV_VAR}, else "
                                                      f"{pendigits.DEFAULT_PATH})")
-    p.add_argument("--writers", choices=("measure", "train"), default="measure",
-                   help="whose digits to draw: the measuring writers (report) or the training writers (tuning)")
+    p.add_argument("--writers", choices=tuple(WRITERS), default="measure",
+                   help="whose digits to draw: the measuring writers (report), the training writers, or the tuning "
+                        "writers among them (tuning)")
     p.add_argument("--per-case", type=options.positive_int, default=300, help="drawings per case (default: 300)")
     p.add_argument("--non-digits", type=options.positive_int, default=NON_DIGITS,
                    help=f"non-digit drawings per sketch family (default: {NON_DIGITS})")
@@ -134,7 +140,7 @@ def main() -> None:
     add_thresholds(p)
     args = p.parse_args()
     train, measure = pendigits.split(pendigits.load(args.pendigits))
-    digits = measure if args.writers == "measure" else train
+    digits = {"measure": measure, "train": train, "tune": pendigits.hold_out_tuning(train)[1]}[args.writers]
     rng = np.random.default_rng(args.seed)
     cases = {name: writers_drawings(digits, case, args.per_case, rng) for name, case in CASES.items()}
     sketches = {family: [render_strokes(strokes) for _, strokes in non_digits(family, args.non_digits, rng)]
@@ -142,7 +148,7 @@ def main() -> None:
     readers = {name: without(reader, args.stages) for name, reader in with_thresholds(load_readers(args), args).items()}
     results: dict = {"cpu": cpu_name(), "writers": args.writers, "per_case": args.per_case, "stages": args.stages,
                      "models": {}}
-    lines = [f"Pen digits of the {(args.writers == 'measure' and 'measuring') or 'training'} writers "
+    lines = [f"Pen digits of the {WRITERS[args.writers]} "
              f"({len({d.writer for d in digits})} writers, {len(digits)} digits), {args.per_case} drawings per case, "
              f"one writer per number, drawn with the app's renderer; reading layer: {args.stages}. 'whole': read "
              "exactly right with nothing flagged; 'plain': each digit's own ink cropped the MNIST way, the model's "
@@ -167,7 +173,7 @@ def main() -> None:
         lines += [f"| {case} | {100 * row['whole']:.1f} | {100 * row['plain_whole']:.1f} | {100 * row['digits']:.1f} | "
                   f"{100 * row['plain_digits']:.1f} | {100 * row['digits_rejected']:.1f} | "
                   f"{100 * row['right_flagged']:.1f} |" for case, row in per_case.items()]
-    stem = "writers" + ("" if args.writers == "measure" else "_train") + (
+    stem = "writers" + ("" if args.writers == "measure" else "_" + args.writers) + (
         "" if args.stages == "app" else "_" + args.stages.replace(" ", "_"))
     save(args.out_dir, stem, results, "\n".join(lines) + "\n")
 

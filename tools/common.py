@@ -57,16 +57,26 @@ def seeded(seed: int) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
-def from_training_digits(args: argparse.Namespace, make: Callable[[np.ndarray, np.ndarray, np.random.Generator], T]
+def from_training_digits(args: argparse.Namespace,
+                         make: Callable[[np.ndarray, np.ndarray, int, np.random.Generator], T]
                          ) -> tuple[T, float, np.random.Generator]:
-    """Examples that ``make`` draws from the study's training digits (never the validation ones), seeded from
-    ``args.seed``: the examples, the seconds they took, and the random generator, which the fit draws on."""
+    """The examples ``make`` draws from ``args.drawings`` numbers of the study's training digits (never the
+    validation ones), seeded from ``args.seed``: the examples, the seconds they took, and the random generator,
+    which the fit draws on."""
     raw = load_raw(args.data)
     rng = seeded(args.seed)
     count = len(split(raw).x_train)
     start = time.perf_counter()
-    made = make(raw.x_train[:count], raw.y_train[:count], rng)
+    made = make(raw.x_train[:count], raw.y_train[:count], args.drawings, rng)
     return made, time.perf_counter() - start, rng
+
+
+def run_drawing_tool(argv: list[str] | None, doc: str, drawings: int, epochs: int,
+                     train: Callable[[argparse.Namespace], None]) -> int:
+    """A tool fitted on composed drawings, run from its command line (:func:`drawing_parser`); a user's mistake
+    is one sentence."""
+    args = drawing_parser(doc.splitlines()[0], drawings, epochs).parse_args(argv)
+    return options.command(lambda: train(args))
 
 
 def fit_and_save(args: argparse.Namespace, name: str, build: Callable[[], keras.Model], classes: tuple[str, ...],

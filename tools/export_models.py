@@ -81,7 +81,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--models-dir", type=Path, default=REPO_ROOT / MODELS_DIRNAME)
     args = p.parse_args()
-    from digit_recognizer.app.tf_logs import quiet_import
+    from digit_recognizer.tf_logs import quiet_import
 
     quiet_import(exporters_installed)
     shelf = ModelShelf(args.models_dir, runtime="keras")

@@ -21,13 +21,12 @@ import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from digit_recognizer import options
 from digit_recognizer.catalog import COUNTER, COUNTER_CLASSES
 from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE
 from digit_recognizer.reading.segment import propose
 from digit_recognizer.synthetic.compose import LAYOUTS
 from digit_recognizer.synthetic.ownership import ownership
-from tools.common import drawing_parser, fit_and_save, from_training_digits
+from tools.common import fit_and_save, from_training_digits, run_drawing_tool
 from tools.train_verifier import DIGITS_PER_DRAWING, collect, non_digit_pictures, numbers
 
 # Touching numbers are this share of the composed ones: the pieces that hold several digits come from them.
@@ -71,17 +70,14 @@ def examples(x: np.ndarray, y: np.ndarray, drawings: int, rng: np.random.Generat
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = drawing_parser(__doc__.splitlines()[0], 32000, 12).parse_args(argv)
-    return options.command(lambda: train(args))
+    return run_drawing_tool(argv, __doc__, 32000, 12, train)
 
 
-def train(args: argparse.Namespace) -> int:
+def train(args: argparse.Namespace) -> None:
     from digit_recognizer.reading.counter import build
 
-    (images, labels), made, rng = from_training_digits(
-        args, lambda x, y, rng: examples(x, y, args.drawings, rng))
+    (images, labels), made, rng = from_training_digits(args, examples)
     fit_and_save(args, COUNTER, build, COUNTER_CLASSES, images, labels, made, rng, decay=True)
-    return 0
 
 if __name__ == "__main__":
     raise SystemExit(main())

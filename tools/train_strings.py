@@ -20,10 +20,9 @@ import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from digit_recognizer import options
 from digit_recognizer.catalog import STRING_OUTPUTS, STRING_SLOTS, STRINGS
 from digit_recognizer.synthetic.compose import compose
-from tools.common import UNSET, drawing_parser, fit_and_save, from_training_digits
+from tools.common import UNSET, fit_and_save, from_training_digits, run_drawing_tool
 from tools.train_counter import cut_pieces
 from tools.train_verifier import pen_number
 
@@ -66,18 +65,15 @@ def examples(x: np.ndarray, y: np.ndarray, count: int, rng: np.random.Generator)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = drawing_parser(__doc__.splitlines()[0], 48000, 12).parse_args(argv)
-    return options.command(lambda: train(args))
+    return run_drawing_tool(argv, __doc__, 48000, 12, train)
 
 
-def train(args: argparse.Namespace) -> int:
+def train(args: argparse.Namespace) -> None:
     from digit_recognizer.reading.strings import build
 
-    (pieces, targets), made, rng = from_training_digits(
-        args, lambda x, y, rng: examples(x, y, args.drawings, rng))
+    (pieces, targets), made, rng = from_training_digits(args, examples)
     lengths = np.count_nonzero(targets != UNSET, axis=1)
     fit_and_save(args, STRINGS, build, KINDS, pieces, lengths - LENGTHS[0], made, rng, decay=True, targets=targets)
-    return 0
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -11,9 +11,11 @@ drawing goes through the reader's own :func:`~digit_recognizer.reading.segment.p
 a small part of one, is not; anything in between is left out. Non-digit sketches give only negatives. MNIST's
 own training images are added as positives, and so are the training writers' pen digits: drawn in numbers, and
 redrawn alone (:mod:`digit_recognizer.training.writers`). The validation digits (the last 12,000), the measuring
-writers and the measure family of sketches are never used here.
+writers and the measure family of sketches are never used here; with ``--without-tuning-writers`` neither are
+:data:`~digit_recognizer.training.pendigits.TUNE_WRITERS`, so that the verdict's thresholds can be tuned on
+writers the verifier never saw (``benchmarks.writers --writers tune``).
 
-    python -m tools.train_verifier [--glyphs] [--data PATH] [--drawings 8000] [--epochs 12]
+    python -m tools.train_verifier [--glyphs] [--without-tuning-writers] [--data PATH] [--drawings 8000] [--epochs 12]
 """
 
 from __future__ import annotations
@@ -179,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--glyphs", action="store_true",
                    help=f"fit the verifier's second member ({VERIFIER_GLYPHS}.keras): hand-drawn Hershey glyphs "
                         "and closed outlines among the non-digits too")
+    p.add_argument("--without-tuning-writers", action="store_true",
+                   help="leave the tuning writers out too, to tune the thresholds on them (save it with --models-dir)")
     options.add_pendigits(p)
     args = p.parse_args(argv)
     return options.command(lambda: train(args))
@@ -194,6 +198,8 @@ def train(args: argparse.Namespace) -> int:
     x, y = raw.x_train[:train_count], raw.y_train[:train_count]
     start = time.perf_counter()
     writer_digits, _ = pendigits.split(pendigits.load(args.pendigits))
+    if args.without_tuning_writers:
+        writer_digits, _ = pendigits.hold_out_tuning(writer_digits)
     drawn, drawn_labels = examples(x, y, args.drawings, args.glyphs, rng, PenNumbers(writer_digits))
     plain = training[rng.choice(train_count, 20_000, replace=False)]
     redrawn, _ = writer_images(writer_digits, 2, args.seed)

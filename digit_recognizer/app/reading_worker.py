@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 
-from digit_recognizer.app.tf_logs import quiet_import
 from digit_recognizer.errors import UserError
 from digit_recognizer.geometry import INPUT_SHAPE
 from digit_recognizer.reading.drawing import CANVAS_HEIGHT, CANVAS_WIDTH, PEN_WIDTH, render_strokes, smallest_digit
@@ -24,6 +23,7 @@ from digit_recognizer.reading.images import read_image
 from digit_recognizer.reading.inference import read
 from digit_recognizer.reading.loading import RUNTIMES, ModelShelf, first_line
 from digit_recognizer.reading.result import Reading
+from digit_recognizer.tf_logs import quiet_import
 
 # How often an idle worker checks that its window still exists.
 PARENT_CHECK_S = 1.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
@@ -14,6 +15,7 @@ from digit_recognizer.catalog import MODEL_NAMES, STUDY_MODELS
 from digit_recognizer.errors import UserError
 from digit_recognizer.outputs.artifacts import remove_stale_temporaries
 from digit_recognizer.outputs.paths import REPO_ROOT
+from digit_recognizer.tf_logs import quiet_import
 from digit_recognizer.training import distribute, precision, run_lock
 from digit_recognizer.training.config import DEFAULT_SEED, RunConfig
 
@@ -119,6 +121,19 @@ def run(args: argparse.Namespace) -> int:
     return options.command(lambda: _train(to_config(args)), interrupted=INTERRUPTED)
 
 
+def _start_pipeline() -> Callable[[RunConfig], str]:
+    """The training pipeline, its backend loaded and its devices found (when TensorFlow prints its banners)."""
+    import keras
+
+    from digit_recognizer.training.pipeline import run as run_pipeline
+
+    if keras.config.backend() == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.list_physical_devices()
+    return run_pipeline
+
+
 def _train(config: RunConfig) -> int:
     started = time.perf_counter()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -135,9 +150,7 @@ def _train(config: RunConfig) -> int:
         if chief and (removed := remove_stale_temporaries([config.output_dir, config.models_dir,
                                                            config.plots_dir])):
             print(f"removed {removed} unfinished temporary file(s) left by an interrupted run", flush=True)
-        from digit_recognizer.training.pipeline import run as run_pipeline
-
-        table = run_pipeline(config)
+        table = quiet_import(_start_pipeline)(config)
     print()
     print(table, end="")
     elapsed = time.perf_counter() - started

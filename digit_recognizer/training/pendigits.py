@@ -25,6 +25,9 @@ DEFAULT_PATH = REPO_ROOT.parent / "shared" / "datasets" / "pendigits" / "pendigi
 # Ten of the 30 writers, drawn once at random (`numpy.random.default_rng(49).choice(range(1, 31), 10, replace=False)`),
 # kept apart for measuring; the other 20 train and tune.
 MEASURE_WRITERS = frozenset({1, 2, 8, 11, 15, 18, 20, 27, 29, 30})
+# Five of the 20 training writers (`numpy.random.default_rng(51).choice(<the other 20>, 5, replace=False)`), which a
+# part can be fitted without, so that its thresholds are tuned on writers it never saw.
+TUNE_WRITERS = frozenset({9, 10, 24, 25, 28})
 # Points per tablet sample when a stroke is redrawn as a smooth curve through its samples.
 SMOOTHING = 4
 _COMMENT = re.compile(r"\.COMMENT\s+(\d)\s+(\d+)\s+(\d+)")
@@ -109,6 +112,13 @@ def split(digits: Sequence[PenDigit]) -> tuple[list[PenDigit], list[PenDigit]]:
     train = [digit for digit in digits if digit.writer not in MEASURE_WRITERS]
     measure = [digit for digit in digits if digit.writer in MEASURE_WRITERS]
     return train, measure
+
+
+def hold_out_tuning(train: Sequence[PenDigit]) -> tuple[list[PenDigit], list[PenDigit]]:
+    """The training writers' digits as those a part is fitted on and those of :data:`TUNE_WRITERS`, which tune it."""
+    fit = [digit for digit in train if digit.writer not in TUNE_WRITERS]
+    tune = [digit for digit in train if digit.writer in TUNE_WRITERS]
+    return fit, tune
 
 
 def canvas_strokes(digit: PenDigit, height: float, left: float = 0.0, top: float = 0.0

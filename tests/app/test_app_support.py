@@ -11,10 +11,10 @@ import pytest
 
 from digit_recognizer.app.annotate import annotate, label_anchor
 from digit_recognizer.app.settings import DEFAULT_MODEL, last_model, remember_model, settings_path
-from digit_recognizer.app.tf_logs import is_banner
 from digit_recognizer.reading.drawing import CANVAS_HEIGHT, PEN_WIDTH, default_pen, render_strokes, strokes_hit
 from digit_recognizer.reading.lines import Box
 from digit_recognizer.synthetic import strokes as s
+from digit_recognizer.tf_logs import is_banner
 
 
 def test_default_pen_is_the_models_pen_on_the_usual_canvas_and_scales_with_it() -> None:
@@ -78,7 +78,7 @@ def test_banners_are_told_from_real_problems() -> None:
 
 
 def test_quiet_import_hides_the_banners_of_a_real_tensorflow_import() -> None:
-    code = ("from digit_recognizer.app.tf_logs import quiet_import\n"
+    code = ("from digit_recognizer.tf_logs import quiet_import\n"
             "import sys\n"
             "def load():\n"
             "    import keras\n"

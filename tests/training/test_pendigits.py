@@ -38,6 +38,14 @@ def test_no_writer_is_on_both_sides_of_the_split(pen_digits: list[PenDigit]) -> 
     assert len(train) + len(measure) == len(pen_digits)
 
 
+def test_the_tuning_writers_are_training_writers_a_part_can_be_fitted_without(pen_digits: list[PenDigit]) -> None:
+    train, _ = split(pen_digits)
+    fit, tune = pendigits.hold_out_tuning(train)
+    assert {d.writer for d in tune} == pendigits.TUNE_WRITERS and not pendigits.TUNE_WRITERS & MEASURE_WRITERS
+    assert not {d.writer for d in fit} & pendigits.TUNE_WRITERS and len({d.writer for d in fit}) == 15
+    assert len(fit) + len(tune) == len(train)
+
+
 def test_a_digit_is_parsed_with_its_label_writer_and_strokes_upright() -> None:
     (digit,) = parse(ONE_DIGIT)
     assert (digit.label, digit.writer) == (7, 3)

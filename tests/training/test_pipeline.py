@@ -12,6 +12,7 @@ import pytest
 
 from digit_recognizer import catalog
 from digit_recognizer.catalog import build
+from digit_recognizer.tf_logs import is_banner
 from digit_recognizer.training.config import RunConfig
 from digit_recognizer.training.data import load_splits
 from digit_recognizer.training.fit import fit, seed_everything
@@ -27,16 +28,16 @@ RECORD_KEYS = {
 
 
 @pytest.fixture(scope="module")
-def study_run(tmp_path_factory: pytest.TempPathFactory, mnist_path: Path) -> tuple[Path, str]:
+def study_run(tmp_path_factory: pytest.TempPathFactory, mnist_path: Path) -> tuple[Path, str, str]:
     """`python test.py` with all three models on 200 images per split, 1 epoch."""
     out = tmp_path_factory.mktemp("run")
     result = run_cli("--data", str(mnist_path), "--limit", "200", "--epochs", "1", "--output-dir", str(out))
     assert result.returncode == 0, result.stderr[-3000:]
-    return out, result.stdout
+    return out, result.stdout, result.stderr
 
 
-def test_every_output_exists_and_loads(study_run: tuple[Path, str], mnist_path: Path) -> None:
-    out, _ = study_run
+def test_every_output_exists_and_loads(study_run: tuple[Path, str, str], mnist_path: Path) -> None:
+    out, _, _ = study_run
     images = load_splits(mnist_path, limit=5).x_test
     for name in MODELS:
         model = keras.saving.load_model(out / "models" / f"{name}.keras", safe_mode=True)
@@ -50,8 +51,8 @@ def test_every_output_exists_and_loads(study_run: tuple[Path, str], mnist_path: 
         assert set(report) >= {str(digit) for digit in range(10)}
 
 
-def test_results_table(study_run: tuple[Path, str]) -> None:
-    out, stdout = study_run
+def test_results_table(study_run: tuple[Path, str, str]) -> None:
+    out, stdout, _ = study_run
     records = json.loads((out / "results.json").read_text())["models"]
     assert list(records) == list(MODELS)
     for record in records.values():
@@ -66,24 +67,29 @@ def test_results_table(study_run: tuple[Path, str]) -> None:
     assert re.search(r"\nTotal wall time: \d+\.\d min \(\d+ s\)\n$", stdout), stdout[-300:]
 
 
-def test_the_run_says_how_long_it_will_take_before_training(study_run: tuple[Path, str]) -> None:
-    _, stdout = study_run
+def test_the_run_says_how_long_it_will_take_before_training(study_run: tuple[Path, str, str]) -> None:
+    _, stdout, _ = study_run
     estimate, _, after = stdout.partition("expected time on this machine")
     assert after and "training ANN" not in estimate, "the estimate comes before the first model trains"
     for title in ("ANN", "CNN", "VGG16", "whole run"):
         assert re.search(rf"\n  {title} +\d+(\.\d)? (s|min)\n", after), after[:400]
 
 
-def test_the_progress_bar_stops_at_the_epochs_steps(study_run: tuple[Path, str]) -> None:
+def test_the_run_hides_tensorflows_start_up_banners(study_run: tuple[Path, str, str]) -> None:
+    _, _, stderr = study_run
+    assert not [line for line in stderr.splitlines() if is_banner(line)], stderr[:1000]
+
+
+def test_the_progress_bar_stops_at_the_epochs_steps(study_run: tuple[Path, str, str]) -> None:
     """200 images in batches of 32 are 7 steps; 48 steps per execution must not show 48/7."""
-    _, stdout = study_run
+    _, stdout, _ = study_run
     plain = re.sub(r"\x1b\[[0-9;]*m", "", stdout)
     counts = [(int(done), int(total)) for done, total in re.findall(r"(\d+)/(\d+) [━─]", plain)]
     assert counts and all(total == 7 and done <= total for done, total in counts), counts
 
 
-def test_training_one_model_keeps_the_others_rows(study_run: tuple[Path, str], mnist_path: Path) -> None:
-    out, _ = study_run
+def test_training_one_model_keeps_the_others_rows(study_run: tuple[Path, str, str], mnist_path: Path) -> None:
+    out, _, _ = study_run
     before = json.loads((out / "results.json").read_text())["models"]
     result = run_cli("--data", str(mnist_path), "--limit", "200", "--epochs", "2", "--models", "ann",
                      "--output-dir", str(out), "--quiet")
