@@ -21,7 +21,7 @@ from digit_recognizer import options
 from digit_recognizer.catalog import MODEL_NAMES, STUDY_MODELS
 from digit_recognizer.errors import UserError
 from digit_recognizer.outputs.artifacts import write_json, write_text
-from digit_recognizer.outputs.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
+from digit_recognizer.outputs.paths import MODELS_DIRNAME, REPO_ROOT, RESULTS_DIR
 from digit_recognizer.reading.loading import ModelShelf
 from digit_recognizer.reading.reader import Reader
 from digit_recognizer.training.precision import BF16_FLAGS, cpu_flags
@@ -35,7 +35,7 @@ def parser(description: str) -> argparse.ArgumentParser:
     p.add_argument("--models", type=options.name_list(MODEL_NAMES), default=list(STUDY_MODELS),
                    help=f"comma-separated models to measure (default: {','.join(STUDY_MODELS)})")
     p.add_argument("--models-dir", type=Path, default=REPO_ROOT / MODELS_DIRNAME)
-    p.add_argument("--out-dir", type=Path, default=REPO_ROOT / PLOTS_DIRNAME, help="where results are written")
+    p.add_argument("--out-dir", type=Path, default=RESULTS_DIR, help="where results are written")
     p.add_argument("--seed", type=options.seed, default=0)
     return p
 

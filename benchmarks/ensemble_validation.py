@@ -7,8 +7,8 @@ Members are every collected seed of each ensemble kind (``models/{kind}_seed*.ke
 and of k seeds of each kind (k = 1 … the fewest seeds a kind has), which shows what more seeds or another
 kind buy; for the full ensemble, how many of its errors no member reads right (averaging cannot fix them)
 and how many have the true digit as second choice; and whether test-time augmentation (averaging over
-slightly rotated, zoomed or shifted copies) helps. Writes ``plots/ensemble_validation.{json,md}`` and
-``plots/ensemble_validation_errors.png``, the full ensemble's misread digits, so a reader can judge them.
+slightly rotated, zoomed or shifted copies) helps. Writes ``benchmarks/results/ensemble_validation.{json,md}`` and
+``ensemble_validation_errors.png`` beside them, the full ensemble's misread digits, so a reader can judge them.
 """
 
 from __future__ import annotations

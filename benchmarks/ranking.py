@@ -6,7 +6,7 @@ Rows: the study's ANN, CNN and VGG16, the recommended Best CNN and its deskewed 
 averaging the probabilities of every seed of both (``models/best_seed*.keras``,
 ``models/best_deskew_seed*.keras``). Training times come from ``results.json`` and ``plots/*_seeds.json``;
 inference is timed here (batches of 256, and one 28×28 image at a time as the app reads a digit).
-Writes ``plots/ranking.{json,md}``.
+Writes ``benchmarks/results/ranking.{json,md}``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from benchmarks.common import load_models, parser, save
 from digit_recognizer import options
 from digit_recognizer.catalog import DISPLAY_NAMES, MODEL_NAMES
 from digit_recognizer.outputs import results
-from digit_recognizer.outputs.paths import REPO_ROOT
+from digit_recognizer.outputs.paths import PLOTS_DIRNAME, REPO_ROOT
 from digit_recognizer.reading.forward import predict
 from digit_recognizer.reading.loading import ModelShelf, load_model
 from digit_recognizer.training.data import load_splits
@@ -63,7 +63,7 @@ def main() -> None:
     splits = load_splits(args.data)
     members = ModelShelf(args.models_dir).ensemble_members()
     records = results.load(REPO_ROOT / "results.json")
-    seed_tables = {name: results.load_seeds(args.out_dir / f"{name}_seeds.json") for name in members}
+    seed_tables = {name: results.load_seeds(REPO_ROOT / PLOTS_DIRNAME / f"{name}_seeds.json") for name in members}
     entries = {DISPLAY_NAMES[name]: ([model], records.get(name, {}).get("train_seconds"))
                for name, model in load_models(args).items()}
     if members:

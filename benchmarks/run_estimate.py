@@ -20,7 +20,7 @@ from pathlib import Path
 from benchmarks.common import cpu_name, save
 from digit_recognizer import options
 from digit_recognizer.catalog import DISPLAY_NAMES
-from digit_recognizer.outputs.paths import PLOTS_DIRNAME, REPO_ROOT
+from digit_recognizer.outputs.paths import REPO_ROOT, RESULTS_DIR
 
 WHOLE = "whole run"
 EXPECTED = re.compile(r"^  (.+?)\s{2,}(\d+(?:\.\d+)?) (min|s)$")
@@ -65,7 +65,7 @@ def compare(lines: list[tuple[float, str]], end: float) -> dict[str, dict[str, f
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--out-dir", type=Path, default=REPO_ROOT / PLOTS_DIRNAME, help="where results are written")
+    p.add_argument("--out-dir", type=Path, default=RESULTS_DIR, help="where results are written")
     p.add_argument("run", nargs=argparse.REMAINDER, help="options for test.py, after --")
     args = p.parse_args()
     given = [option for option in args.run if option != "--"]

@@ -31,7 +31,7 @@ from pathlib import Path
 from benchmarks.common import cpu_name, save
 from digit_recognizer import catalog, options
 from digit_recognizer.errors import UserError
-from digit_recognizer.outputs.paths import PLOTS_DIRNAME, REPO_ROOT
+from digit_recognizer.outputs.paths import REPO_ROOT, RESULTS_DIR
 from digit_recognizer.training import conv_gradients, precision
 from digit_recognizer.training.cli import add_kernel_options
 from digit_recognizer.training.config import RunConfig
@@ -311,7 +311,7 @@ def main() -> int:
     p.add_argument("--seed-way", action="store_true",
                    help="profile the seed's way: float32, Keras's Adam and batch norm, TensorFlow's weight "
                         "gradients, one batch per compiled call")
-    p.add_argument("--out-dir", type=Path, default=REPO_ROOT / PLOTS_DIRNAME, help="where results are written")
+    p.add_argument("--out-dir", type=Path, default=RESULTS_DIR, help="where results are written")
     p.add_argument("--collect", choices=("tf", "onednn"), help=argparse.SUPPRESS)
     args = p.parse_args()
     args.precision = precision.resolve(args.precision)  # once here; the profiling children get it resolved

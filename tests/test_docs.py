@@ -78,3 +78,14 @@ def test_each_documented_command_runs_and_takes_its_options(program: tuple[str, 
     text = _help(program)
     missing = sorted(option for option in COMMANDS[program] if option not in text)
     assert not missing, f"`python {' '.join(program)}` has no {', '.join(missing)}"
+
+
+def test_the_layout_page_names_every_module_of_the_package() -> None:
+    """docs/layout.md is the map of the package: a module added without its row there fails here."""
+    layout = _text(REPO_ROOT / "docs" / "layout.md")
+    named = set(re.findall(r"`([\w/]+\.py)`", layout))
+    package = REPO_ROOT / "digit_recognizer"
+    missing = [str(path.relative_to(REPO_ROOT)) for path in sorted(package.rglob("*.py"))
+               if path.name != "__init__.py" and path.name not in named
+               and str(path.relative_to(REPO_ROOT)) not in named]
+    assert not missing, f"docs/layout.md does not name {missing}"

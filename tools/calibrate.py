@@ -3,8 +3,8 @@
     python -m tools.calibrate [--data PATH] [--models ann,cnn,vgg16,best,best_deskew]
 
 Writes ``models/calibration.json`` (the temperature per model, beside the models it belongs to; entries for
-models not calibrated in this run are kept), ``plots/calibration.{json,md}`` and one reliability diagram per
-model, ``plots/calibration_{model}.png``.
+models not calibrated in this run are kept), ``benchmarks/results/calibration.{json,md}`` and one reliability
+diagram per model, ``benchmarks/results/calibration_{model}.png``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from digit_recognizer import options
 from digit_recognizer.catalog import DISPLAY_NAMES, MODEL_NAMES
 from digit_recognizer.errors import UserError
 from digit_recognizer.outputs.artifacts import read_record, write_json, write_text
-from digit_recognizer.outputs.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
+from digit_recognizer.outputs.paths import MODELS_DIRNAME, REPO_ROOT, RESULTS_DIR
 from digit_recognizer.reading.calibration import (
     CALIBRATION_FILENAME,
     ECE_BINS,
@@ -128,7 +128,7 @@ def main() -> int:
     parser.add_argument("--models", type=options.name_list(MODEL_NAMES), default=",".join(MODEL_NAMES),
                         help="comma-separated models to calibrate")
     parser.add_argument("--models-dir", type=Path, default=REPO_ROOT / MODELS_DIRNAME)
-    parser.add_argument("--out-dir", type=Path, default=REPO_ROOT / PLOTS_DIRNAME, help="where reports are written")
+    parser.add_argument("--out-dir", type=Path, default=RESULTS_DIR, help="where reports are written")
     args = parser.parse_args()
     return options.command(lambda: run(args))
 

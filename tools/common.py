@@ -14,7 +14,7 @@ import numpy as np
 
 from digit_recognizer import options
 from digit_recognizer.outputs.artifacts import save_model, write_json
-from digit_recognizer.outputs.paths import MODELS_DIRNAME, PLOTS_DIRNAME, REPO_ROOT
+from digit_recognizer.outputs.paths import MODELS_DIRNAME, REPO_ROOT, RESULTS_DIR
 from digit_recognizer.training import precision
 from digit_recognizer.training.data import load_raw, split
 
@@ -36,7 +36,7 @@ def fitting_parser(description: str) -> argparse.ArgumentParser:
     options.add_data(p)
     p.add_argument("--seed", type=options.seed, default=0)
     p.add_argument("--models-dir", type=Path, default=REPO_ROOT / MODELS_DIRNAME)
-    p.add_argument("--out-dir", type=Path, default=REPO_ROOT / PLOTS_DIRNAME)
+    p.add_argument("--out-dir", type=Path, default=RESULTS_DIR)
     return p
 
 

@@ -3,7 +3,7 @@
 Keras 3's Adam updates each variable with about ten separate element-wise ops, each one a pass over
 memory (the moments, the square, the square root, the division, three assignments). TensorFlow's
 ``ResourceApplyAdam`` does the same arithmetic in one pass: for VGG16's 15 million weights that is most of
-the optimizer's time (see ``plots/step_profile.md``). The update is Keras's to float tolerance
+the optimizer's time (see ``benchmarks/results/step_profile.md``). The update is Keras's to float tolerance
 (``tests/training/test_fused_adam.py``); the optimizer's variables, and so its checkpoints, are Keras's own.
 
 A kernel whose gradient is zero but at one tap (a "same" convolution on a one-pixel map:

@@ -2,7 +2,7 @@
 
 Keras 3 normalises a batch with separate element-wise ops (the moments, a subtraction, a multiplication,
 each a pass over the activations, and as many again for the gradient): for the study's CNN that was a
-quarter of a training step's op time (``plots/step_profile_cnn.md``). ``FusedBatchNormV3`` does the same
+quarter of a training step's op time (``benchmarks/results/step_profile_cnn.md``). ``FusedBatchNormV3`` does the same
 arithmetic in one pass forward and one backward. Everything Keras defines stays: float32 statistics of the
 batch, the biased variance in the normalisation and in the moving variance, the momentum, epsilon, and
 inference through Keras's own op; ``tests/training/test_fused_batch_norm.py`` checks outputs, gradients and
