@@ -1,1 +1,1 @@
-"""The drawing app's window support: the reading worker process, settings, quiet TensorFlow logs."""
+"""The drawing app: the window and its widgets, the reading worker process, settings."""

@@ -11,6 +11,7 @@ import pytest
 
 from digit_recognizer.app.annotate import annotate, label_anchor
 from digit_recognizer.app.settings import DEFAULT_MODEL, last_model, remember_model, settings_path
+from digit_recognizer.app.texts import answer_text, default_png_name, missing_text, status_text
 from digit_recognizer.reading.drawing import CANVAS_HEIGHT, PEN_WIDTH, default_pen, render_strokes, strokes_hit
 from digit_recognizer.reading.lines import Box
 from digit_recognizer.synthetic import strokes as s
@@ -52,10 +53,8 @@ def test_annotate_draws_the_reading_in_colour(models_dir: Path) -> None:
 
 
 def test_png_names_say_what_was_read() -> None:
-    import gui_digit_recognizer as gui
-
-    assert gui.default_png_name(None, 0).startswith("digits-drawing-")
-    assert gui.default_png_name(None, 0).endswith(".png")
+    assert default_png_name(None, 0).startswith("digits-drawing-")
+    assert default_png_name(None, 0).endswith(".png")
 
 
 def test_settings_remember_the_model_and_survive_a_bad_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -89,3 +88,14 @@ def test_quiet_import_hides_the_banners_of_a_real_tensorflow_import() -> None:
                           env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).parents[2])})
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip() == "a real problem"
+
+
+def test_the_answer_and_the_status_say_what_was_read_and_what_was_set_aside(models_dir: Path) -> None:
+    from digit_recognizer.reading.inference import read
+    from digit_recognizer.reading.loading import ModelShelf
+
+    reading = read(ModelShelf(models_dir).reader("cnn"), render_strokes(s.one(300) + s.cross(420)))
+    assert reading.status == ["digit", "not a digit"]
+    assert answer_text(reading) == "1✗"
+    assert status_text(reading) == "CNN read 1; 1 not a digit."
+    assert missing_text(["vgg16"]) == "No model file for VGG16 yet; train with VGG16: `python test.py --models vgg16`."

@@ -128,8 +128,8 @@ def wait_for(root: tk.Tk, condition, timeout: float = 60) -> None:
 @pytest.fixture
 def app(display: str, models_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator:
     """The window in this process, with the real worker, on a models folder with a broken and missing models."""
-    import gui_digit_recognizer as gui
     from digit_recognizer.app.settings import remember_model
+    from digit_recognizer.app.window import DigitApp
 
     monkeypatch.setenv("DISPLAY", display)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "settings"))
@@ -141,7 +141,7 @@ def app(display: str, models_dir: Path, tmp_path: Path, monkeypatch: pytest.Monk
     remember_model("cnn")
     root = tk.Tk()
     root.geometry("1024x640")
-    window = gui.DigitApp(root, folder)
+    window = DigitApp(root, folder)
     try:
         yield window
     finally:
@@ -152,9 +152,9 @@ def app(display: str, models_dir: Path, tmp_path: Path, monkeypatch: pytest.Monk
 def draw(app, strokes: list) -> None:
     """Strokes as the mouse would add them, each followed by its pen-up reading."""
     for stroke in strokes:
-        app.history.append([list(old) for old in app.strokes])
-        app.strokes.append([tuple(point) for point in stroke])
-    app._redraw()
+        app.pad.history.append([list(old) for old in app.pad.strokes])
+        app.pad.strokes.append([tuple(point) for point in stroke])
+    app.pad.redraw()
     app.read_now()
 
 
@@ -163,20 +163,20 @@ def test_window_messages_fit_and_name_the_fix(app) -> None:
     wait_for(root, lambda: app.root.winfo_width() > 1)
     status = app.status.get()
     assert "VGG16" in status and "python test.py --models vgg16" in status
-    assert app.buttons["vgg16"].instate(["disabled"])
+    assert app.models.buttons["vgg16"].instate(["disabled"])
     assert app.status_label.winfo_x() + app.status_label.winfo_width() <= root.winfo_width() <= 1024
     app.select("ann")
-    wait_for(root, lambda: app.buttons["ann"].instate(["disabled"]))
+    wait_for(root, lambda: app.models.buttons["ann"].instate(["disabled"]))
     assert "could not be loaded" in app.status.get() and "python test.py --models ann" in app.status.get()
     assert app.status_label.winfo_reqheight() < 120, "one short message, wrapped inside the window"
     app.select("cnn")
     draw(app, s.one(300))
-    wait_for(root, lambda: app.answer.get() == "1")
+    wait_for(root, lambda: app.answers.answer.get() == "1")
     draw(app, s.cross(420))
     wait_for(root, lambda: app.reading is not None and len(app.reading.boxes) == 2)
     assert "not a digit" in app.status.get()
     app.clear()
-    assert app.strokes == [] and app.answer.get() == ""
+    assert app.pad.strokes == [] and app.answers.answer.get() == ""
     app.undo()
     wait_for(root, lambda: app.reading is not None and len(app.reading.boxes) == 2)
 
@@ -185,38 +185,36 @@ def test_resize_undo_eraser_copy_save_and_open(app, tmp_path: Path) -> None:
     root = app.root
     app.select("cnn")
     draw(app, s.seven(100) + s.one(380))
-    wait_for(root, lambda: app.answer.get() == "71")
+    wait_for(root, lambda: app.answers.answer.get() == "71")
     root.geometry("800x520")
     wait_for(root, lambda: root.winfo_width() == 800)
     root.geometry("1024x700")
     wait_for(root, lambda: root.winfo_width() == 1024)
-    assert len(app.strokes) == 2 and len(app.canvas.find_withtag("ink")) >= 2, "resizing keeps the drawing"
+    assert len(app.pad.strokes) == 2 and len(app.pad.canvas.find_withtag("ink")) >= 2, "resizing keeps the drawing"
 
     app.copy()
     assert root.clipboard_get() == "71"
     app.save_to(tmp_path / "with.png")
     saved = np.asarray(Image.open(tmp_path / "with.png").convert("RGB")).astype(int)
     assert ((saved[..., 2] - saved[..., 0]) > 100).any(), "the reading's blue boxes are drawn on the picture"
-    app.with_reading.set(False)
+    app.tools.with_reading.set(False)
     app.save_to(tmp_path / "plain.png")
     assert Image.open(tmp_path / "plain.png").mode == "L"
     app.save_to(tmp_path / "missing-folder" / "x.png")
-    assert app.status.get().startswith("Could not save") and len(app.strokes) == 2
+    assert app.status.get().startswith("Could not save") and len(app.pad.strokes) == 2
 
-    app.eraser.set(True)
-    app._tool_changed()
-    x, y = app.strokes[1][5]
-    app._start_stroke(SimpleNamespace(x=x, y=y))  # the eraser pressed on the 1
-    app._end_stroke(SimpleNamespace(x=x, y=y))
-    assert len(app.strokes) == 1
-    wait_for(root, lambda: app.answer.get() == "7")
+    app.tools.toggle_eraser()
+    x, y = app.pad.strokes[1][5]
+    app.pad.press(SimpleNamespace(x=x, y=y))  # the eraser pressed on the 1
+    app.pad.release(SimpleNamespace(x=x, y=y))
+    assert len(app.pad.strokes) == 1
+    wait_for(root, lambda: app.answers.answer.get() == "7")
     app.undo()
-    wait_for(root, lambda: app.answer.get() == "71")
-    app.eraser.set(False)
-    app._tool_changed()
+    wait_for(root, lambda: app.answers.answer.get() == "71")
+    app.tools.toggle_eraser()
 
     app.open_path(tmp_path / "nothing.png")
-    assert app.status.get().endswith("file not found.") and len(app.strokes) == 2, "a bad file loses nothing"
+    assert app.status.get().endswith("file not found.") and len(app.pad.strokes) == 2, "a bad file loses nothing"
     app.open_path(tmp_path / "plain.png")
-    wait_for(root, lambda: app.picture is not None and app.answer.get() == "71")
-    assert app.canvas.find_withtag("picture")
+    wait_for(root, lambda: app.pad.picture is not None and app.answers.answer.get() == "71")
+    assert app.pad.canvas.find_withtag("picture")
