@@ -47,17 +47,17 @@ ENSEMBLE_MODELS: tuple[str, ...] = ("best", "best_deskew")
 ENSEMBLE = "ensemble"
 # What `python test.py` trains by default: the original study's three models.
 STUDY_MODELS: tuple[str, ...] = ("ann", "cnn", "vgg16")
-# The digit verifier beside every classifier (digit_recognizer.reading.verifier) and its classes, in output order;
+# The digit verifier beside every classifier (digit_recognizer.models.verifier) and its classes, in output order;
 # its second member, fitted with hand-drawn Hershey glyphs among the non-digits too, joins it when present.
 VERIFIER = "verifier"
 VERIFIER_GLYPHS = "verifier_glyphs"
 VERIFIER_CLASSES = ("whole digit", "digit parts", "not a digit")
 WHOLE, PARTS, OTHER = range(len(VERIFIER_CLASSES))
-# The digit counter beside it (digit_recognizer.reading.counter): how many whole digits a piece of ink holds, or
+# The digit counter beside it (digit_recognizer.models.counter): how many whole digits a piece of ink holds, or
 # none (a fragment, or no digit); class k is k digits.
 COUNTER = "counter"
 COUNTER_CLASSES = ("no whole number of digits", "1 digit", "2 digits", "3 digits", "4 digits")
-# The string reader beside it (digit_recognizer.reading.strings): the digits of a piece of ink read whole, as 2, 3
+# The string reader beside it (digit_recognizer.models.strings): the digits of a piece of ink read whole, as 2, 3
 # or 4 digits; its outputs are slots of ten classes, the reading as k digits starting at slot STRING_SLOTS[k].
 STRINGS = "strings"
 STRING_SLOTS = {2: 0, 3: 2, 4: 5}

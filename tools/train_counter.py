@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def train(args: argparse.Namespace) -> None:
-    from digit_recognizer.reading.counter import build
+    from digit_recognizer.models.counter import build
 
     (images, labels), made, rng = from_training_digits(args, examples)
     fit_and_save(args, COUNTER, build, COUNTER_CLASSES, images, labels, made, rng, decay=True)

@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def train(args: argparse.Namespace) -> None:
-    from digit_recognizer.reading.strings import build
+    from digit_recognizer.models.strings import build
 
     (pieces, targets), made, rng = from_training_digits(args, examples)
     lengths = np.count_nonzero(targets != UNSET, axis=1)

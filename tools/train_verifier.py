@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def train(args: argparse.Namespace) -> int:
     raw = load_raw(args.data)
-    from digit_recognizer.reading.verifier import build
+    from digit_recognizer.models.verifier import build
 
     rng = seeded(args.seed)
     training = split(raw).x_train

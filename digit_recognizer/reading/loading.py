@@ -24,11 +24,10 @@ from digit_recognizer.catalog import (
     VERIFIER_GLYPHS,
 )
 from digit_recognizer.errors import UserError
-from digit_recognizer.geometry import INPUT_SHAPE
+from digit_recognizer.geometry import INPUT_SHAPE, WIDE_SHAPE
 from digit_recognizer.reading.calibration import load_temperatures
 from digit_recognizer.reading.exported import EXPORT_COMMAND, Exported, NotUsableError, exported_path, load_exported
 from digit_recognizer.reading.forward import predict
-from digit_recognizer.reading.preprocess import WIDE_SHAPE
 from digit_recognizer.reading.reader import Reader
 
 if TYPE_CHECKING:
@@ -207,7 +206,7 @@ class ModelShelf:
         if key == ENSEMBLE:
             return self._ensemble()
         if key == VERIFIER_PAIR:
-            from digit_recognizer.reading.verifier import pair
+            from digit_recognizer.models.verifier import pair
 
             return pair([self._keras(path.stem, network) for path in network.sources])
         return self._keras(key, network)

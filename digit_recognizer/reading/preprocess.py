@@ -11,14 +11,12 @@ import cv2
 import numpy as np
 
 from digit_recognizer.errors import UserError
-from digit_recognizer.geometry import MNIST_BOX, MNIST_CENTRE, MNIST_SIZE, MNIST_STROKE, warp_affine
+from digit_recognizer.geometry import MNIST_BOX, MNIST_CENTRE, MNIST_SIZE, MNIST_STROKE, WIDE_SHAPE, warp_affine
 
 # Images larger than this (longer side) are shrunk first: digits stay readable and memory stays small.
 MAX_SIDE = 2000
 # Below this grey-level spread there is nothing drawn.
 MIN_CONTRAST = 32
-# A piece of ink that may hold several digits is read whole at this size (rows, columns): room for four.
-WIDE_SHAPE = (MNIST_SIZE, 4 * MNIST_BOX + MNIST_SIZE - MNIST_BOX)
 
 
 def to_grey(image: np.ndarray) -> np.ndarray:

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from digit_recognizer.geometry import MNIST_SIZE
+from digit_recognizer.geometry import MNIST_SIZE, WIDE_SHAPE
 from digit_recognizer.reading.lines import Box, enclosing, group_lines, line_height, one_glyph_per_line, pieces
 from digit_recognizer.reading.preprocess import (
-    WIDE_SHAPE,
     ink_mask,
     shrink,
     stroke_width,

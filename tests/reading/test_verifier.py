@@ -11,11 +11,11 @@ import pytest
 
 from digit_recognizer.catalog import OTHER, PARTS, VERIFIER, VERIFIER_CLASSES, VERIFIER_GLYPHS, WHOLE
 from digit_recognizer.errors import UserError
+from digit_recognizer.models.verifier import EitherRejects
 from digit_recognizer.reading.drawing import MIN_DIGIT_SIZE, render_strokes
 from digit_recognizer.reading.inference import read
 from digit_recognizer.reading.loading import ModelShelf
 from digit_recognizer.reading.reader import Reader
-from digit_recognizer.reading.verifier import EitherRejects
 from digit_recognizer.synthetic.compose import compose
 from digit_recognizer.synthetic.sketches import FAMILIES, non_digits
 from digit_recognizer.training.data import RawMnist

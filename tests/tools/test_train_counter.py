@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from digit_recognizer.catalog import COUNTER_CLASSES
+from digit_recognizer.geometry import WIDE_SHAPE
 from digit_recognizer.reading.loading import load_model
-from digit_recognizer.reading.preprocess import WIDE_SHAPE
 from tools.train_counter import main
 
 

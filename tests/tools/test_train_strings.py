@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from digit_recognizer.catalog import STRING_OUTPUTS, STRING_SLOTS, STRINGS
+from digit_recognizer.geometry import WIDE_SHAPE
 from digit_recognizer.reading.loading import load_model
-from digit_recognizer.reading.preprocess import WIDE_SHAPE
 from digit_recognizer.synthetic.compose import compose
 from digit_recognizer.training.data import RawMnist
 from tools.common import UNSET

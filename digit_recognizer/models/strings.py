@@ -16,8 +16,8 @@ import keras
 from keras import layers
 
 from digit_recognizer.catalog import STRING_OUTPUTS
+from digit_recognizer.geometry import WIDE_SHAPE
 from digit_recognizer.models import small
-from digit_recognizer.reading.preprocess import WIDE_SHAPE
 
 
 def build() -> keras.Model:

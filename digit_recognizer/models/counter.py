@@ -15,8 +15,8 @@ from __future__ import annotations
 import keras
 
 from digit_recognizer.catalog import COUNTER_CLASSES
+from digit_recognizer.geometry import WIDE_SHAPE
 from digit_recognizer.models import small
-from digit_recognizer.reading.preprocess import WIDE_SHAPE
 
 
 def build() -> keras.Model:
