@@ -35,11 +35,11 @@ from benchmarks.step_profile import conv_rate, training_gflop
 from digit_recognizer import catalog, options
 from digit_recognizer.errors import UserError
 from digit_recognizer.outputs.paths import REPO_ROOT
+from digit_recognizer.recipes import STUDY
 from digit_recognizer.training import precision
 from digit_recognizer.training.config import RunConfig
 from digit_recognizer.training.data import Splits, load_splits
 from digit_recognizer.training.fit import batches, compile_model, make_optimizer, seed_everything
-from digit_recognizer.training.recipes import STUDY
 
 BATCH = 32
 # Timed training batches per model: a few seconds of work each in plain float32.

@@ -127,8 +127,7 @@ def case_scores(reader: Reader, drawings: list[Drawing]) -> tuple[dict[str, floa
 def main() -> None:
     p = parser(__doc__.splitlines()[0])
     p.set_defaults(models="ann,cnn,vgg16,best,best_deskew")
-    p.add_argument("--pendigits", default=None, help=f"pendigits-orig.tra (default: ${pendigits.ENV_VAR}, else "
-                                                     f"{pendigits.DEFAULT_PATH})")
+    options.add_pendigits(p)
     p.add_argument("--writers", choices=tuple(WRITERS), default="measure",
                    help="whose digits to draw: the measuring writers (report), the training writers, or the tuning "
                         "writers among them (tuning)")

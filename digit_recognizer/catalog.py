@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-from digit_recognizer.training.recipes import BEST, STUDY, Recipe
+from digit_recognizer.recipes import BEST, STUDY, Recipe
 
 if TYPE_CHECKING:
     import keras

@@ -13,6 +13,8 @@ MNIST_SIZE = 28
 MNIST_BOX = 20
 INPUT_SHAPE = (MNIST_SIZE, MNIST_SIZE, 1)
 NUM_CLASSES = 10
+# The classes as reports and plots name them.
+CLASS_NAMES = [str(digit) for digit in range(NUM_CLASSES)]
 # A piece of ink that may hold several digits is read whole at this size (rows, columns): room for four.
 WIDE_SHAPE = (MNIST_SIZE, 4 * MNIST_BOX + MNIST_SIZE - MNIST_BOX)
 # The field's centre in pixel coordinates, (28 − 1) / 2: where a bounding box is centred.

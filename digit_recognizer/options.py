@@ -15,9 +15,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from digit_recognizer.datasets import MNIST_ENV_VAR, PENDIGITS_ENV_VAR
 from digit_recognizer.errors import UserError
-from digit_recognizer.training.data import ENV_VAR
-from digit_recognizer.training.pendigits import ENV_VAR as PENDIGITS_ENV_VAR
 
 T = TypeVar("T")
 EXIT_USAGE = 2
@@ -99,7 +98,7 @@ def device_list(text: str) -> list[str]:
 
 def add_data(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", type=Path, default=None,
-                        help=f"local MNIST .npz (default: ${ENV_VAR}, else download through Keras)")
+                        help=f"local MNIST .npz (default: ${MNIST_ENV_VAR}, else download through Keras)")
 
 
 def add_pendigits(parser: argparse.ArgumentParser) -> None:

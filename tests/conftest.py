@@ -12,15 +12,16 @@ import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+from digit_recognizer.datasets import MNIST_ENV_VAR, PENDIGITS_ENV_VAR
 from digit_recognizer.outputs.paths import REPO_ROOT
 from digit_recognizer.training import pendigits
-from digit_recognizer.training.data import ENV_VAR, RawMnist, load_npz
+from digit_recognizer.training.data import RawMnist, load_npz
 
 KERAS_CACHE = Path.home() / ".keras" / "datasets" / "mnist.npz"
 
 
 def _find_mnist() -> Path | None:
-    for candidate in (os.environ.get(ENV_VAR), KERAS_CACHE):
+    for candidate in (os.environ.get(MNIST_ENV_VAR), KERAS_CACHE):
         if candidate and Path(candidate).is_file():
             return Path(candidate)
     return None
@@ -31,7 +32,7 @@ def mnist_path() -> Path:
     """The real MNIST npz; CI must have it, a developer without it gets the tests skipped."""
     path = _find_mnist()
     if path is None:
-        message = f"MNIST not found: set {ENV_VAR} to a local mnist.npz"
+        message = f"MNIST not found: set {MNIST_ENV_VAR} to a local mnist.npz"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
@@ -48,7 +49,7 @@ def pen_digits() -> list[pendigits.PenDigit]:
     """The real pen digits of 30 writers; CI must have them, a developer without them gets the tests skipped."""
     path = pendigits.resolve_path(None)
     if not path.is_file():
-        message = f"pen digits not found: set {pendigits.ENV_VAR} to pendigits-orig.tra"
+        message = f"pen digits not found: set {PENDIGITS_ENV_VAR} to pendigits-orig.tra"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)

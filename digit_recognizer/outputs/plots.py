@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Protocol
 
 import matplotlib
 
@@ -13,9 +14,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.metrics import ConfusionMatrixDisplay
 
+from digit_recognizer.geometry import CLASS_NAMES
 from digit_recognizer.outputs.artifacts import write_atomically
-from digit_recognizer.reading.calibration import Reliability
-from digit_recognizer.training.evaluation import CLASS_NAMES, Evaluation
 
 
 def _save(figure: plt.Figure, path: Path) -> None:
@@ -38,10 +38,10 @@ def plot_curve(history: dict[str, list[float]], metric: str, title: str, path: P
     _save(figure, path)
 
 
-def plot_confusion(evaluation: Evaluation, title: str, path: Path) -> None:
+def plot_confusion(confusion: np.ndarray, title: str, path: Path) -> None:
     """Test-set confusion matrix with counts."""
     figure, axis = plt.subplots(figsize=(7, 6))
-    ConfusionMatrixDisplay(evaluation.confusion, display_labels=CLASS_NAMES).plot(
+    ConfusionMatrixDisplay(confusion, display_labels=CLASS_NAMES).plot(
         ax=axis, cmap="Blues", colorbar=False, values_format="d"
     )
     axis.set_title(title)
@@ -85,7 +85,16 @@ def plot_digits(images: np.ndarray, titles: list[str], highlight: list[bool], ti
     _save(figure, path)
 
 
-def plot_reliability(curves: dict[str, Reliability], title: str, path: Path) -> None:
+class Bins(Protocol):
+    """Confidence bins of a calibration check (``reading.calibration.Reliability``): mean confidence, accuracy and
+    how many predictions each holds."""
+
+    confidence: np.ndarray
+    accuracy: np.ndarray
+    count: np.ndarray
+
+
+def plot_reliability(curves: dict[str, Bins], title: str, path: Path) -> None:
     """Accuracy against shown confidence per bin (on the diagonal = honest), with how many predictions each bin holds.
 
     ``curves`` maps a legend label (e.g. "before, ECE 1.2%") to its bins.

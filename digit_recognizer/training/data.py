@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
+from digit_recognizer.datasets import MNIST_ENV_VAR
 from digit_recognizer.errors import UserError
 from digit_recognizer.geometry import MNIST_SIZE, NUM_CLASSES
 
-ENV_VAR = "MNIST_NPZ"
 KEYS = ("x_train", "y_train", "x_test", "y_test")
 FULL_SIZES = {"train": 60_000, "test": 10_000}
 # The original study used ``validation_split=0.2``: Keras takes the *last* 20% of the training set.
@@ -54,14 +54,14 @@ def resolve_data_path(path: str | os.PathLike | None) -> Path | None:
     """The explicit path if given, else ``$MNIST_NPZ`` if set, else None (use Keras's downloader)."""
     if path:
         return Path(path)
-    env = os.environ.get(ENV_VAR)
+    env = os.environ.get(MNIST_ENV_VAR)
     return Path(env) if env else None
 
 
 def load_npz(path: Path, require_full: bool = True) -> RawMnist:
     """Read and validate a local MNIST npz; any problem raises UserError naming the file."""
     if not path.exists():
-        raise UserError(f"{path}: file not found; pass an existing MNIST npz with --data or {ENV_VAR}.")
+        raise UserError(f"{path}: file not found; pass an existing MNIST npz with --data or {MNIST_ENV_VAR}.")
     if path.is_dir():
         raise UserError(f"{path}: is a directory, not an MNIST npz file.")
     try:
@@ -92,7 +92,7 @@ def load_keras() -> RawMnist:
     except Exception as error:
         raise UserError(
             f"could not download MNIST through Keras ({type(error).__name__}: {error}); "
-            f"pass a local copy with --data PATH or the environment variable {ENV_VAR}=PATH."
+            f"pass a local copy with --data PATH or the environment variable {MNIST_ENV_VAR}=PATH."
         ) from error
     raw = RawMnist(x_train, y_train, x_test, y_test)
     validate(raw, "Keras's MNIST download")

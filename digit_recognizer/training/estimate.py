@@ -17,11 +17,11 @@ import keras
 
 from digit_recognizer import catalog
 from digit_recognizer.catalog import DISPLAY_NAMES
+from digit_recognizer.recipes import Recipe
 from digit_recognizer.training import precision, writers
 from digit_recognizer.training.config import RunConfig
 from digit_recognizer.training.data import Splits
 from digit_recognizer.training.fit import batches, compile_model, make_optimizer, seed_everything, training_inputs
-from digit_recognizer.training.recipes import Recipe
 
 # Batches per compiled call while timing: the run's own 48 would make one timed call of VGG16 last half a
 # minute on an AVX2 CPU; a step's time hardly depends on it beyond a few.

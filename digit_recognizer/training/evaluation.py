@@ -8,11 +8,9 @@ import keras
 import numpy as np
 from sklearn.metrics import classification_report, confusion_matrix
 
-from digit_recognizer.geometry import NUM_CLASSES
+from digit_recognizer.geometry import CLASS_NAMES, NUM_CLASSES
 from digit_recognizer.training.data import Splits
 from digit_recognizer.training.fit import TrainingRun, batches
-
-CLASS_NAMES = [str(digit) for digit in range(NUM_CLASSES)]
 
 
 @dataclass

@@ -12,13 +12,13 @@ import keras
 import numpy as np
 
 from digit_recognizer.errors import UserError
+from digit_recognizer.recipes import Recipe
 from digit_recognizer.training.augment import AugmentedBatches, EpochSync
 from digit_recognizer.training.config import BACKUP_DIRNAME, RunConfig
 from digit_recognizer.training.conv_gradients import one_pixel_taps, use_matmul_weight_gradients
 from digit_recognizer.training.data import Splits
 from digit_recognizer.training.fused_adam import FusedAdam
 from digit_recognizer.training.fused_batch_norm import use_fused_batch_norm
-from digit_recognizer.training.recipes import Recipe
 
 HISTORY_FILE = "history.csv"
 # Cosine schedules end at this fraction of the initial learning rate.

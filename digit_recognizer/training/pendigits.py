@@ -17,11 +17,9 @@ from pathlib import Path
 import numpy as np
 from scipy.interpolate import make_interp_spline
 
+from digit_recognizer.datasets import PENDIGITS_DEFAULT, PENDIGITS_ENV_VAR
 from digit_recognizer.errors import UserError
-from digit_recognizer.outputs.paths import REPO_ROOT
 
-ENV_VAR = "PENDIGITS"
-DEFAULT_PATH = REPO_ROOT.parent / "shared" / "datasets" / "pendigits" / "pendigits-orig.tra"
 # Ten of the 30 writers, drawn once at random (`numpy.random.default_rng(49).choice(range(1, 31), 10, replace=False)`),
 # kept apart for measuring; the other 20 train and tune.
 MEASURE_WRITERS = frozenset({1, 2, 8, 11, 15, 18, 20, 27, 29, 30})
@@ -45,7 +43,7 @@ class PenDigit:
 
 def resolve_path(path: str | os.PathLike | None) -> Path:
     """The explicit path if given, else ``$PENDIGITS`` if set, else the shared copy beside the repository."""
-    return Path(path or os.environ.get(ENV_VAR) or DEFAULT_PATH)
+    return Path(path or os.environ.get(PENDIGITS_ENV_VAR) or PENDIGITS_DEFAULT)
 
 
 def load(path: str | os.PathLike | None = None) -> list[PenDigit]:
@@ -54,7 +52,7 @@ def load(path: str | os.PathLike | None = None) -> list[PenDigit]:
     source = resolve_path(path)
     if not source.is_file():
         raise UserError(f"{source}: pen digits file not found; pass pendigits-orig.tra with --pendigits or "
-                        f"${ENV_VAR}.")
+                        f"${PENDIGITS_ENV_VAR}.")
     try:
         text = source.read_text(encoding="ascii")
     except (OSError, UnicodeDecodeError) as error:

@@ -13,12 +13,12 @@ import keras
 from digit_recognizer import catalog
 from digit_recognizer.catalog import DISPLAY_NAMES
 from digit_recognizer.outputs import artifacts, plots, results
+from digit_recognizer.recipes import Recipe
 from digit_recognizer.training import distribute, estimate, precision
 from digit_recognizer.training.config import RunConfig
 from digit_recognizer.training.data import Splits, load_splits
 from digit_recognizer.training.evaluation import Evaluation, evaluate
 from digit_recognizer.training.fit import TrainingRun, fit, seed_everything
-from digit_recognizer.training.recipes import Recipe
 from digit_recognizer.training.resume import RunState
 from digit_recognizer.training.writers import with_writers
 
@@ -101,7 +101,8 @@ def write_outputs(name: str, trained: TrainingRun, evaluation: Evaluation, confi
     plots_dir = config.plots_dir
     plots.plot_curve(trained.history, "accuracy", f"{title} accuracy", plots_dir / f"{name}_accuracy.png")
     plots.plot_curve(trained.history, "loss", f"{title} loss", plots_dir / f"{name}_loss.png")
-    plots.plot_confusion(evaluation, f"{title} confusion matrix (test set)", plots_dir / f"{name}_confusion.png")
+    plots.plot_confusion(evaluation.confusion, f"{title} confusion matrix (test set)",
+                         plots_dir / f"{name}_confusion.png")
     artifacts.write_text(plots_dir / f"{name}_report.txt", evaluation.report_text)
     artifacts.write_json(plots_dir / f"{name}_report.json", evaluation.report)
     artifacts.write_json(plots_dir / f"{name}_history.json", trained.history)

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from digit_recognizer.datasets import MNIST_ENV_VAR
 from digit_recognizer.errors import UserError
 from digit_recognizer.training import data
 from digit_recognizer.training.data import RawMnist, load_npz, load_splits, resolve_data_path
@@ -39,10 +40,10 @@ def test_limit_caps_every_split(mnist_path: Path) -> None:
 
 
 def test_environment_variable_is_used_when_no_path_given(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv(data.ENV_VAR, str(tmp_path / "env.npz"))
+    monkeypatch.setenv(MNIST_ENV_VAR, str(tmp_path / "env.npz"))
     assert resolve_data_path(None) == tmp_path / "env.npz"
     assert resolve_data_path(tmp_path / "explicit.npz") == tmp_path / "explicit.npz"
-    monkeypatch.delenv(data.ENV_VAR)
+    monkeypatch.delenv(MNIST_ENV_VAR)
     assert resolve_data_path(None) is None
 
 

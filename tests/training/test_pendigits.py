@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from digit_recognizer.datasets import PENDIGITS_ENV_VAR
 from digit_recognizer.errors import UserError
 from digit_recognizer.training import pendigits
 from digit_recognizer.training.pendigits import MEASURE_WRITERS, PenDigit, canvas_strokes, load, parse, split
@@ -74,7 +75,7 @@ def test_a_malformed_file_is_one_sentence(tmp_path: Path, text: str, says: str) 
 def test_a_missing_file_names_the_option_and_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(UserError, match=r"not found.*--pendigits.*PENDIGITS"):
         load(tmp_path / "nowhere.tra")
-    monkeypatch.setenv(pendigits.ENV_VAR, str(tmp_path / "env.tra"))
+    monkeypatch.setenv(PENDIGITS_ENV_VAR, str(tmp_path / "env.tra"))
     assert pendigits.resolve_path(None) == tmp_path / "env.tra"
 
 
