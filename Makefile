@@ -1,10 +1,10 @@
-# One-command entry points. `make run` and `make test` set up .venv on first use.
+# One-command entry points. `make run`, `make test` and `make test-all` set up .venv on first use.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint export clean
+.PHONY: setup run test test-all lint export clean
 
 setup: $(STAMP)
 
@@ -18,7 +18,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	$(BIN)/python test.py $(ARGS)
 
+# The quick suite: every module, without the tests marked slow.
 test: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+# Everything, as CI runs it.
+test-all: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # After training new models: the app and `predict` read with networks exported from them.
