@@ -89,3 +89,15 @@ def test_the_layout_page_names_every_module_of_the_package() -> None:
                if path.name != "__init__.py" and path.name not in named
                and str(path.relative_to(REPO_ROOT)) not in named]
     assert not missing, f"docs/layout.md does not name {missing}"
+
+
+def test_the_readme_table_names_every_folder_and_subpackage() -> None:
+    """The front page's "Where things live" covers the tree: each tracked top-level folder and each subpackage."""
+    readme = _text(REPO_ROOT / "README.md")
+    table = readme[readme.index("## Where things live"):readme.index("## Results")]
+    tracked = subprocess.run(["git", "ls-files"], cwd=REPO_ROOT, capture_output=True, text=True).stdout.split()
+    folders = {path.split("/")[0] for path in tracked if "/" in path and not path.startswith(".")}
+    folders |= {"/".join(path.split("/")[:2]) for path in tracked
+                if path.startswith("digit_recognizer/") and path.count("/") >= 2}
+    missing = sorted(folder for folder in folders - {"docs", "digit_recognizer"} if f"`{folder}/`" not in table)
+    assert not missing, f"the README's layout table does not name {missing}"
