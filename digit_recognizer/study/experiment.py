@@ -13,12 +13,12 @@ from pathlib import Path
 
 import numpy as np
 
-from digit_recognizer import catalog
+from digit_recognizer import catalog, recipes
 from digit_recognizer.catalog import DISPLAY_NAMES
 from digit_recognizer.outputs import artifacts
 from digit_recognizer.outputs.paths import PLOTS_DIRNAME, REPO_ROOT
 from digit_recognizer.study import significance, variants
-from digit_recognizer.training import precision, recipes
+from digit_recognizer.training import precision
 from digit_recognizer.training.config import RunConfig
 from digit_recognizer.training.data import load_raw, split
 from digit_recognizer.training.fit import fit, seed_everything

@@ -69,6 +69,7 @@ def test_reads_as_you_write_from_the_first_stroke(display: str, models_dir: Path
     assert "cuInit" not in window.process.stderr.read(), "TensorFlow's start-up banners stay off the terminal"
 
 
+@pytest.mark.slow
 def test_two_lines_a_touching_pair_and_an_x(display: str, models_dir: Path, tmp_path: Path) -> None:
     """The user reports' cases, drawn with the mouse and read with the recommended model."""
     height, second = 130, 40 + 130 + 50
@@ -91,6 +92,7 @@ def test_two_lines_a_touching_pair_and_an_x(display: str, models_dir: Path, tmp_
         window.close()
 
 
+@pytest.mark.slow
 def test_the_window_and_canvas_hold_still_while_models_and_readings_arrive(display: str, models_dir: Path,
                                                                            tmp_path: Path) -> None:
     """From a cold start, through the other models loading in the background, readings of one and two lines and

@@ -13,6 +13,7 @@ from digit_recognizer import catalog
 from digit_recognizer.training.data import RawMnist, split
 
 
+@pytest.mark.slow
 def test_rounds_keep_each_rounds_pace_and_its_ratio_to_the_seeds_way(mnist: RawMnist) -> None:
     splits = split(mnist, limit=4000)
     settings = {SEED: SETTINGS[SEED], PROJECT: project_default()}
@@ -26,6 +27,7 @@ def test_rounds_keep_each_rounds_pace_and_its_ratio_to_the_seeds_way(mnist: RawM
     assert measured[PROJECT]["inference_img_per_s"] > 0
 
 
+@pytest.mark.slow
 def test_a_backend_or_thread_setting_runs_in_a_process_of_its_own(mnist: RawMnist, mnist_path: Path) -> None:
     """JAX's backend and one inter-op thread cannot share TensorFlow's process: each is measured in a child."""
     splits = split(mnist, limit=4000)

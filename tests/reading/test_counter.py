@@ -41,6 +41,7 @@ def test_the_counter_counts_the_digits_of_touching_pieces(best: Reader, mnist: R
     assert len(right) >= 100 and np.mean(right) >= 0.95
 
 
+@pytest.mark.slow
 def test_the_count_reads_more_touching_numbers_of_other_writers(best: Reader) -> None:
     """Numbers of 2–3 of scikit-learn's digits (other writers), every neighbour touching: with the count, more of
     them read right (63.3% of 300 here, 56.3% without)."""

@@ -45,6 +45,7 @@ def test_the_string_reader_reads_the_digits_of_touching_pieces(best: Reader, mni
     assert len(right) >= 200 and np.mean(right) >= 0.9, (len(right), np.mean(right))
 
 
+@pytest.mark.slow
 def test_the_string_reader_reads_more_touching_numbers(best: Reader, mnist: RawMnist) -> None:
     """Touching numbers of 2–3 MNIST test digits, read by the Best CNN: more read right with the string reader
     (90.7% of 300 here, 86.3% without)."""

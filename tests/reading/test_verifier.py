@@ -36,6 +36,7 @@ def test_either_rejects_takes_the_surer_rejection_and_the_mean_whole_that_is_lef
     assert (joined[:, PARTS] >= 0).all()
 
 
+@pytest.mark.slow
 def test_the_pair_rejects_more_unseen_non_digits_and_reads_digits_as_well(shelf: ModelShelf,
                                                                          mnist: RawMnist) -> None:
     """Measured-family sketches (never fitted on) and numbers of MNIST test digits, read by the Best CNN with

@@ -59,6 +59,7 @@ def test_mcnemar_is_the_exact_binomial_test_on_discordant_pairs() -> None:
     assert holm([0.01, 0.04, 0.03]) == pytest.approx([0.03, 0.06, 0.06])
 
 
+@pytest.mark.slow
 def test_quick_study_runs_every_cell_resumes_and_adds_cells(tmp_path: Path, mnist_path: Path) -> None:
     def study(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "digit_recognizer", "study", "--quick", "--models", "ann",

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from digit_recognizer.outputs.paths import REPO_ROOT
 from digit_recognizer.training.config import RunConfig
 from digit_recognizer.training.pipeline import run
@@ -22,6 +24,7 @@ def _collect(*args: str | Path) -> subprocess.CompletedProcess:
                           cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow
 def test_collects_seeds_and_adds_later_ones(tmp_path: Path, mnist_path: Path) -> None:
     rows = {seed: _seed_run(tmp_path / f"seed{seed}", seed, mnist_path) for seed in (1, 2, 3)}
     shipped = tmp_path / "shipped"

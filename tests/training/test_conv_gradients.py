@@ -89,6 +89,7 @@ def test_the_saved_model_is_unchanged(tmp_path) -> None:
                                model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_a_model_trains_the_same_with_either() -> None:
     """The study's VGG16 (its 7×7 and 3×3 maps take the products, its 1×1 maps the single tap), lr 1e-5, batch 32:
     6 steps either way."""

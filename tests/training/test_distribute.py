@@ -44,6 +44,7 @@ def _tf_config(ports: list[int], index: int) -> str:
         ("cnn", "train_accuracy"),
     ],
 )
+@pytest.mark.slow
 def test_mirrored_over_two_cpu_devices_matches_one_device(
     model: str, score: str, tmp_path: Path, mnist_path: Path
 ) -> None:
@@ -60,6 +61,7 @@ def test_mirrored_over_two_cpu_devices_matches_one_device(
     assert two[score] > 0.85 and abs(two[score] - one[score]) < 0.03, (two, one)
 
 
+@pytest.mark.slow
 def test_vgg16_trains_mirrored(tmp_path: Path, mnist_path: Path) -> None:
     """VGG16's one-pixel layers read their kernel's live tap from a mirrored variable too (one epoch of 600)."""
     done = run_cli("--data", str(mnist_path), "--limit", "600", "--models", "vgg16", "--epochs", "1", "--quiet",
@@ -69,6 +71,7 @@ def test_vgg16_trains_mirrored(tmp_path: Path, mnist_path: Path) -> None:
     assert (record["strategy"], record["replicas"]) == ("mirrored", 2)
 
 
+@pytest.mark.slow
 def test_two_workers_train_together_and_only_the_chief_writes(tmp_path: Path, mnist_path: Path) -> None:
     common = ["--data", str(mnist_path), "--limit", "4000", "--models", "ann", "--epochs", "3", "--lr", "1e-3",
               "--quiet"]

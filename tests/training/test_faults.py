@@ -19,6 +19,7 @@ from digit_recognizer.training.run_lock import LOCK_NAME
 from tests.conftest import kill_when, run_cli
 
 
+@pytest.mark.slow
 def test_a_second_run_into_the_same_folder_is_refused_and_the_first_finishes(tmp_path: Path,
                                                                             mnist_path: Path) -> None:
     args = ["--data", str(mnist_path), "--limit", "2000", "--models", "ann,cnn", "--epochs", "1", "--output-dir",
@@ -44,6 +45,7 @@ def test_a_second_run_into_the_same_folder_is_refused_and_the_first_finishes(tmp
     assert again.returncode == 0, "the lock died with its run: a later run takes the folder"
 
 
+@pytest.mark.slow
 def test_training_that_diverges_stops_with_one_sentence_and_writes_no_garbage(tmp_path: Path,
                                                                               mnist_path: Path) -> None:
     done = run_cli("--data", str(mnist_path), "--limit", "600", "--models", "ann", "--epochs", "2", "--lr", "1e10",
@@ -53,6 +55,7 @@ def test_training_that_diverges_stops_with_one_sentence_and_writes_no_garbage(tm
     assert not (tmp_path / "results.json").exists() and not (tmp_path / "models" / "ann.keras").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["empty metadata, earlier epoch kept", "truncated weights, nothing earlier"])
 def test_a_damaged_checkpoint_is_repaired_or_discarded_never_a_crash_loop(tmp_path: Path, mnist_path: Path,
                                                                          damage: str) -> None:
@@ -74,6 +77,7 @@ def test_a_damaged_checkpoint_is_repaired_or_discarded_never_a_crash_loop(tmp_pa
     assert (tmp_path / "models" / "cnn.keras").is_file()
 
 
+@pytest.mark.slow
 def test_temporary_files_of_a_killed_save_are_cleaned_up(tmp_path: Path, mnist_path: Path) -> None:
     models = tmp_path / "models"
     models.mkdir()

@@ -36,6 +36,7 @@ def study_run(tmp_path_factory: pytest.TempPathFactory, mnist_path: Path) -> tup
     return out, result.stdout, result.stderr
 
 
+@pytest.mark.slow
 def test_every_output_exists_and_loads(study_run: tuple[Path, str, str], mnist_path: Path) -> None:
     out, _, _ = study_run
     images = load_splits(mnist_path, limit=5).x_test
@@ -51,6 +52,7 @@ def test_every_output_exists_and_loads(study_run: tuple[Path, str, str], mnist_p
         assert set(report) >= {str(digit) for digit in range(10)}
 
 
+@pytest.mark.slow
 def test_results_table(study_run: tuple[Path, str, str]) -> None:
     out, stdout, _ = study_run
     records = json.loads((out / "results.json").read_text())["models"]
@@ -67,6 +69,7 @@ def test_results_table(study_run: tuple[Path, str, str]) -> None:
     assert re.search(r"\nTotal wall time: \d+\.\d min \(\d+ s\)\n$", stdout), stdout[-300:]
 
 
+@pytest.mark.slow
 def test_the_run_says_how_long_it_will_take_before_training(study_run: tuple[Path, str, str]) -> None:
     _, stdout, _ = study_run
     estimate, _, after = stdout.partition("expected time on this machine")
@@ -75,11 +78,13 @@ def test_the_run_says_how_long_it_will_take_before_training(study_run: tuple[Pat
         assert re.search(rf"\n  {title} +\d+(\.\d)? (s|min)\n", after), after[:400]
 
 
+@pytest.mark.slow
 def test_the_run_hides_tensorflows_start_up_banners(study_run: tuple[Path, str, str]) -> None:
     _, _, stderr = study_run
     assert not [line for line in stderr.splitlines() if is_banner(line)], stderr[:1000]
 
 
+@pytest.mark.slow
 def test_the_progress_bar_stops_at_the_epochs_steps(study_run: tuple[Path, str, str]) -> None:
     """200 images in batches of 32 are 7 steps; 48 steps per execution must not show 48/7."""
     _, stdout, _ = study_run
@@ -88,6 +93,7 @@ def test_the_progress_bar_stops_at_the_epochs_steps(study_run: tuple[Path, str, 
     assert counts and all(total == 7 and done <= total for done, total in counts), counts
 
 
+@pytest.mark.slow
 def test_training_one_model_keeps_the_others_rows(study_run: tuple[Path, str, str], mnist_path: Path) -> None:
     out, _, _ = study_run
     before = json.loads((out / "results.json").read_text())["models"]
@@ -99,6 +105,7 @@ def test_training_one_model_keeps_the_others_rows(study_run: tuple[Path, str, st
     assert after["cnn"] == before["cnn"] and after["vgg16"] == before["vgg16"]
 
 
+@pytest.mark.slow
 def test_cnn_learns_from_a_few_thousand_images(mnist_path: Path) -> None:
     # Batch norm's moving statistics need several hundred steps to settle before inference is accurate
     # (after 4 epochs seeds range from 78% to 94%; after 6 they pass 90%).
@@ -111,6 +118,7 @@ def test_cnn_learns_from_a_few_thousand_images(mnist_path: Path) -> None:
     assert accuracy > 0.9, f"CNN test accuracy {accuracy:.3f} after 6 epochs on 4,000 images"
 
 
+@pytest.mark.slow
 def test_steps_per_execution_does_not_change_training(tmp_path: Path, mnist_path: Path) -> None:
     def once(steps: int) -> dict:
         config = RunConfig(models=["ann"], epochs=1, limit=500, data=mnist_path, precision="float32",
@@ -122,6 +130,7 @@ def test_steps_per_execution_does_not_change_training(tmp_path: Path, mnist_path
     assert once(1) == once(48)
 
 
+@pytest.mark.slow
 def test_same_seed_same_results(tmp_path: Path, mnist_path: Path) -> None:
     def once(directory: str) -> dict:
         config = RunConfig(models=["ann", "cnn", "best"], epochs=1, limit=500, data=mnist_path,

@@ -37,6 +37,7 @@ def uninterrupted(tmp_path_factory: pytest.TempPathFactory, mnist_path: Path) ->
     return out
 
 
+@pytest.mark.slow
 def test_killed_run_resumes_and_completes(tmp_path: Path, mnist_path: Path, uninterrupted: Path) -> None:
     out = tmp_path / "killed"
     args = _args(mnist_path, out)
@@ -64,6 +65,7 @@ def test_killed_run_resumes_and_completes(tmp_path: Path, mnist_path: Path, unin
         assert keras.saving.load_model(out / "models" / f"{name}.keras", safe_mode=True).output_shape == (None, 10)
 
 
+@pytest.mark.slow
 def test_fresh_discards_the_interrupted_run(tmp_path: Path, mnist_path: Path) -> None:
     out = tmp_path / "fresh"
     args = _args(mnist_path, out)
@@ -74,6 +76,7 @@ def test_fresh_discards_the_interrupted_run(tmp_path: Path, mnist_path: Path) ->
     assert "skipped" not in result.stdout
 
 
+@pytest.mark.slow
 def test_other_settings_start_afresh(tmp_path: Path, mnist_path: Path) -> None:
     out = tmp_path / "other"
     state = out / STATE_DIRNAME
