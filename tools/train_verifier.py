@@ -32,6 +32,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from digit_recognizer import options
 from digit_recognizer.catalog import OTHER, PARTS, VERIFIER, VERIFIER_CLASSES, VERIFIER_GLYPHS, WHOLE
+from digit_recognizer.errors import UserError
 from digit_recognizer.reading.drawing import CANVAS_HEIGHT, CANVAS_WIDTH, MIN_DIGIT_SIZE, render_strokes
 from digit_recognizer.reading.segment import propose
 from digit_recognizer.synthetic import hershey, outlines
@@ -189,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def train(args: argparse.Namespace) -> int:
+    if args.without_tuning_writers and args.models_dir == drawing_parser("", 1, 1).get_default("models_dir"):
+        raise UserError("a verifier fitted without the tuning writers must not replace the shipped one; pass "
+                        "--models-dir with a folder of its own.")
     raw = load_raw(args.data)
     from digit_recognizer.models.verifier import build
 
