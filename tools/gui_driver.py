@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import selectors
+import queue
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,15 +49,22 @@ class Window:
             [sys.executable, str(REPO_ROOT / "gui_digit_recognizer.py"), "--models-dir", str(models_dir),
              "--report-layout", *options],
             cwd=REPO_ROOT, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # A thread reads the app's lines as they come: lines printed together wait in the queue, where waiting
+        # on the pipe itself would miss those already taken into its buffer.
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read_lines, daemon=True).start()
         self.layout = self.next_line(timeout=30)
         assert self.layout["event"] == "ready"
 
+    def _read_lines(self) -> None:
+        for line in self.process.stdout:
+            self.lines.put(line)
+
     def next_line(self, timeout: float) -> dict:
-        selector = selectors.DefaultSelector()
-        selector.register(self.process.stdout, selectors.EVENT_READ)
-        if not selector.select(timeout):
-            raise AssertionError(f"the app printed nothing within {timeout} s")
-        return json.loads(self.process.stdout.readline())
+        try:
+            return json.loads(self.lines.get(timeout=timeout))
+        except queue.Empty:
+            raise AssertionError(f"the app printed nothing within {timeout} s") from None
 
     def reading(self, strokes: int, model: str | None = None, timeout: float = 60) -> dict:
         """The next reading of a drawing of ``strokes`` strokes (by ``model``), skipping other lines."""
