@@ -99,7 +99,8 @@ def models_dir() -> Path:
 
 
 def kill_when(args: list[str], appears: Path, timeout: float = 300) -> None:
-    """Start ``python test.py ARGS`` and kill -9 it as soon as ``appears`` exists (a power cut at that moment)."""
+    """Start ``python test.py ARGS`` and kill -9 it as soon as ``appears`` holds something (a power cut at that
+    moment): a file that merely exists may be one being written, which a resumed run rightly does not trust."""
     import signal
     import time
 
@@ -107,7 +108,7 @@ def kill_when(args: list[str], appears: Path, timeout: float = 300) -> None:
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + timeout
-        while not appears.exists():
+        while not (appears.exists() and appears.stat().st_size > 0):
             assert process.poll() is None, f"the run ended before {appears.name} appeared"
             assert time.monotonic() < deadline, f"{appears.name} did not appear within {timeout:.0f} s"
             time.sleep(0.02)
